@@ -1,0 +1,454 @@
+// CircularBuffer: one writer, many readers, one shared-memory segment.
+//
+// The writer never waits. Each reader reads every message in order or learns
+// that it was lapped (the writer overwrote bytes it had not read yet); a
+// lapped reader never receives a torn or stale message. The protocol is a
+// seqlock over a ring (docs/design.md, "Ordering protocol"):
+//
+//   writer, record of aligned size L at position p       reader at position r
+//   1. reserve := p+L (relaxed); fence(release)    [R1]  1. commit.load(acquire) [C2], only
+//   2. write header word and payload                        when r == cached commit
+//   3. commit.store(p+L, release)                  [C1]  2. read header, bounds-check it
+//   4. fence(seq_cst); if sleepers: futex wake     [W1]  3. copy the payload out
+//                                                        4. fence(acquire) [R2]; reserve.load
+//                                                        5. reserve - r > capacity: lapped,
+//                                                           discard the copy
+// Pairs: C1 -> C2 (a reader that sees commit sees the bytes below it);
+// R1 -> R2 (a reader whose copy saw any byte written after the reserve store
+// also sees that reserve, so it rejects the copy); W1 <-> the reader's
+// seq_cst sleepers increment and commit load before futex_wait (Dekker).
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ringlib/error.hpp"
+#include "ringlib/layout.hpp"
+#include "ringlib/shared_memory.hpp"
+
+#if defined(__SANITIZE_THREAD__)
+#define RINGLIB_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define RINGLIB_TSAN 1
+#endif
+#endif
+#ifndef RINGLIB_TSAN
+#define RINGLIB_TSAN 0
+#endif
+
+namespace ringlib {
+
+// The exit code of a reader terminated by LapPolicy::kTerminate.
+inline constexpr int kLappedExitCode = 3;
+
+enum class IdleStrategy : std::uint8_t {
+  kBusySpin,    // lowest latency, burns a core while idle
+  kSpinYield,   // spin briefly, then sched_yield
+  kFutexSleep,  // spin briefly, then sleep on the segment's futex word (default)
+};
+
+enum class LapPolicy : std::uint8_t {
+  kTerminate,  // print one line on stderr and exit with lapped_exit_code (default)
+  kReport,     // return ReadStatus::kLapped to the caller
+};
+
+enum class ReadStatus : std::uint8_t {
+  kMessage,          // a message was delivered (size may be 0)
+  kEmpty,            // nothing new yet
+  kLapped,           // the writer overwrote unread bytes; see Reader::last_lap()
+  kWriterClosed,     // the writer closed the stream and everything was read
+  kWriterDead,       // the writer died without closing and everything was read
+  kWriterRestarted,  // a new writer took over the segment (a new stream)
+  kTimedOut,         // ReadFor: nothing arrived in time
+  kBufferTooSmall,   // size is the length needed; nothing was consumed
+  kCorrupt,          // a record header no writer of this layout writes
+};
+std::string_view ToString(ReadStatus status) noexcept;
+
+struct [[nodiscard]] ReadResult {
+  ReadStatus status;
+  std::size_t size;  // payload bytes for kMessage, needed bytes for kBufferTooSmall
+  [[nodiscard]] bool ok() const noexcept { return status == ReadStatus::kMessage; }
+};
+
+struct LapInfo {
+  std::uint64_t reader_position = 0;  // where the reader was
+  std::uint64_t writer_position = 0;  // the writer's reserve position when it noticed
+  std::uint64_t bytes_behind = 0;     // writer_position - reader_position
+  std::uint64_t bytes_lost = 0;       // bytes_behind - capacity: overwritten before being read
+};
+
+namespace CircularBuffer {
+
+struct WriterOptions {
+  // A power of two from 4 KiB to 16 GiB.
+  std::uint64_t capacity_bytes = std::uint64_t{1} << 20;
+  mode_t mode = 0600;
+  // The writer publishes its reserve position this many bytes ahead of need
+  // so it stores to that shared line once per block instead of per message.
+  // Lap detection becomes conservative by as much (a reader is reported
+  // lapped up to this many bytes early). kAutoReserveAhead = capacity / 16;
+  // at most capacity / 4.
+  static constexpr std::uint64_t kAutoReserveAhead = ~std::uint64_t{0};
+  std::uint64_t reserve_ahead_bytes = kAutoReserveAhead;
+};
+
+struct ReaderOptions {
+  LapPolicy lap_policy = LapPolicy::kTerminate;
+  int lapped_exit_code = kLappedExitCode;
+  IdleStrategy idle = IdleStrategy::kFutexSleep;
+  // How long to wait for the segment to appear and be initialised.
+  std::chrono::milliseconds attach_timeout{0};
+  // Upper bound on how late a reader notices a dead writer while idle.
+  std::chrono::milliseconds liveness_interval{50};
+};
+
+// The common base: owns the SharedMemory and the views of the segment.
+class IWrapper {
+ public:
+  [[nodiscard]] const std::string& name() const noexcept { return ring_name_; }
+  [[nodiscard]] const std::string& segment_name() const noexcept { return shm_.name(); }
+  [[nodiscard]] std::uint64_t capacity_bytes() const noexcept { return capacity_; }
+  [[nodiscard]] std::uint64_t max_message_bytes() const noexcept { return max_message_; }
+  [[nodiscard]] std::uint64_t commit_position() const noexcept {
+    return segment_->commit.value.load(std::memory_order_acquire);
+  }
+  [[nodiscard]] std::uint64_t reserve_position() const noexcept {
+    return segment_->reserve.value.load(std::memory_order_acquire);
+  }
+  [[nodiscard]] std::uint64_t generation() const noexcept {
+    return segment_->header.generation.load(std::memory_order_acquire);
+  }
+  [[nodiscard]] const SharedMemory& shared_memory() const noexcept { return shm_; }
+  // The raw segment, for tools and for tests that move counters by hand.
+  [[nodiscard]] layout::Segment& segment() const noexcept { return *segment_; }
+
+  // The segment that backs ring `ring_name`: "ringlib." + ring_name.
+  static std::string SegmentName(std::string_view ring_name);
+  static bool Exists(std::string_view ring_name);
+  // Unlinks the ring's segment if present (tests, ringctl).
+  static void Remove(std::string_view ring_name);
+
+ protected:
+  IWrapper(std::string ring_name, SharedMemory shm);  // validates the header
+  ~IWrapper() = default;
+  IWrapper(IWrapper&&) noexcept = default;
+  IWrapper& operator=(IWrapper&&) noexcept = default;
+
+  [[nodiscard]] std::byte* data() const noexcept {
+    return shm_.As<std::byte>(layout::kDataOffset);
+  }
+
+  std::string ring_name_;
+  SharedMemory shm_;
+  layout::Segment* segment_;
+  std::uint64_t capacity_;
+  std::uint64_t mask_;
+  std::uint64_t max_message_;
+};
+
+namespace detail {
+// The payload copies race with a writer that laps the reader; the reader
+// detects this afterwards and discards the copy. Normal builds use memcpy
+// (what every seqlock does in practice). ThreadSanitizer does not model the
+// fences that make this safe, so TSan builds copy with relaxed atomic word
+// accesses on both sides: same protocol, no data race in TSan's model.
+// Records are 8-byte aligned and padded, so whole words never leave the ring.
+inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
+#if RINGLIB_TSAN
+  auto* words = reinterpret_cast<std::uint64_t*>(const_cast<std::byte*>(src));
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const std::uint64_t w = std::atomic_ref<std::uint64_t>(words[i / 8]).load(std::memory_order_relaxed);
+    std::memcpy(dst + i, &w, 8);
+  }
+  if (i < n) {
+    const std::uint64_t w = std::atomic_ref<std::uint64_t>(words[i / 8]).load(std::memory_order_relaxed);
+    std::memcpy(dst + i, &w, n - i);
+  }
+#else
+  std::memcpy(dst, src, n);
+#endif
+}
+inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
+#if RINGLIB_TSAN
+  auto* words = reinterpret_cast<std::uint64_t*>(dst);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, src + i, 8);
+    std::atomic_ref<std::uint64_t>(words[i / 8]).store(w, std::memory_order_relaxed);
+  }
+  if (i < n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, src + i, n - i);
+    std::atomic_ref<std::uint64_t>(words[i / 8]).store(w, std::memory_order_relaxed);
+  }
+#else
+  std::memcpy(dst, src, n);
+#endif
+}
+inline std::uint64_t LoadWord(std::byte* at) noexcept {
+  return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(at))
+      .load(std::memory_order_relaxed);
+}
+inline void StoreWord(std::byte* at, std::uint64_t value) noexcept {
+  std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(at))
+      .store(value, std::memory_order_relaxed);
+}
+inline void CpuRelax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+void FutexWakeAll(std::atomic<std::uint32_t>* word) noexcept;
+// Returns after a wake, a timeout, a signal, or at once if *word != expected.
+void FutexWait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
+               std::chrono::nanoseconds timeout) noexcept;
+std::uint64_t CoarseNowNs() noexcept;
+}  // namespace detail
+
+class Writer : public IWrapper {
+ public:
+  // Creates the ring, reclaims a stale segment nobody holds, or takes over
+  // from a dead writer (same capacity; generation + 1). A second live writer
+  // gets ErrorCode::kWriterAlreadyActive.
+  explicit Writer(const std::string& ring_name, const WriterOptions& options = {});
+  ~Writer();
+  Writer(Writer&& other) noexcept = default;
+  Writer& operator=(Writer&& other) noexcept = delete;
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Copies one message into the ring. More than max_message_bytes() throws
+  // ErrorCode::kMessageTooLarge and writes nothing. Never waits.
+  void Write(std::span<const std::byte> payload) {
+    const std::span<std::byte> destination = Claim(payload.size());
+    if (!payload.empty()) std::memcpy(destination.data(), payload.data(), payload.size());
+    Commit();
+  }
+
+  // Zero-copy write: fill the returned span, then Commit(). Nothing is
+  // visible to readers before Commit(). One claim at a time.
+  [[nodiscard]] std::span<std::byte> Claim(std::size_t payload_bytes) {
+    if (payload_bytes > max_message_) [[unlikely]] ThrowTooLarge(payload_bytes);
+    const std::uint64_t record_bytes = layout::AlignedRecordBytes(payload_bytes);
+    std::uint64_t start = position_;
+    const std::uint64_t offset = start & mask_;
+    if (offset + record_bytes > capacity_) {
+      // The record would wrap: pad to the end of the data area, start at 0,
+      // so every record is one contiguous span for readers.
+      const std::uint64_t padding_bytes = capacity_ - offset;
+      EnsureReserved(start + padding_bytes + record_bytes);
+      detail::StoreWord(data() + offset, (padding_bytes - layout::kRecordHeaderBytes) |
+                                             (std::uint64_t{layout::kPaddingRecordType} << 32));
+      start += padding_bytes;
+    } else {
+      EnsureReserved(start + record_bytes);
+    }
+    claim_start_ = start;
+    claim_length_ = static_cast<std::uint32_t>(payload_bytes);
+#if RINGLIB_TSAN
+    staging_.resize(payload_bytes);
+    return {staging_.data(), payload_bytes};
+#else
+    return {data() + (start & mask_) + layout::kRecordHeaderBytes, payload_bytes};
+#endif
+  }
+
+  void Commit() noexcept {
+    std::byte* record = data() + (claim_start_ & mask_);
+#if RINGLIB_TSAN
+    detail::CopyToRing(record + layout::kRecordHeaderBytes, staging_.data(), claim_length_);
+#endif
+    detail::StoreWord(record, claim_length_ | (std::uint64_t{layout::kDataRecordType} << 32));
+    position_ = claim_start_ + layout::AlignedRecordBytes(claim_length_);
+    // [C1] pairs with the reader's commit load [C2].
+    segment_->commit.value.store(position_, std::memory_order_release);
+    // [W1] StoreLoad barrier: a reader that announced itself as a sleeper
+    // before this point is seen here, or it sees the new commit and does not
+    // sleep. Without a sleeper no system call is made.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (segment_->wake.sleepers.load(std::memory_order_relaxed) != 0) [[unlikely]] Wake();
+    ++messages_written_;
+  }
+
+  // Marks the stream closed (readers drain, then see kWriterClosed) and wakes
+  // sleepers. Called by the destructor; idempotent.
+  void Close() noexcept;
+
+  [[nodiscard]] std::uint64_t position() const noexcept { return position_; }
+  [[nodiscard]] std::uint64_t messages_written() const noexcept { return messages_written_; }
+  [[nodiscard]] std::uint64_t reserve_ahead_bytes() const noexcept { return reserve_ahead_; }
+  // True when this writer took over a segment from a dead writer.
+  [[nodiscard]] bool took_over() const noexcept { return took_over_; }
+
+ private:
+  // The segment, attached or created, and whether a dead writer was replaced.
+  using Attachment = std::pair<SharedMemory, bool>;
+  Writer(const std::string& ring_name, const WriterOptions& options, Attachment attachment);
+  static Attachment AttachWriter(const std::string& ring_name, const WriterOptions& options);
+
+  void EnsureReserved(std::uint64_t end) noexcept {
+    if (end > reserve_published_) {
+      reserve_published_ = end + reserve_ahead_;
+      // [R1] The reserve store is ordered before every byte written after
+      // this fence; pairs with the reader's fence [R2] before its reserve load.
+      segment_->reserve.value.store(reserve_published_, std::memory_order_relaxed);
+      std::atomic_thread_fence(std::memory_order_release);
+    }
+  }
+  [[noreturn]] void ThrowTooLarge(std::size_t payload_bytes) const;
+  void Wake() noexcept;
+
+  std::uint64_t position_ = 0;            // == the last commit this writer stored
+  std::uint64_t reserve_published_ = 0;   // the last reserve this writer stored
+  std::uint64_t reserve_ahead_ = 0;
+  std::uint64_t claim_start_ = 0;
+  std::uint32_t claim_length_ = 0;
+  std::uint64_t messages_written_ = 0;
+  bool closed_ = false;
+  bool took_over_ = false;
+#if RINGLIB_TSAN
+  std::vector<std::byte> staging_;
+#endif
+};
+
+class Reader : public IWrapper {
+ public:
+  // Attaches to an existing ring and starts at its live end (late join).
+  explicit Reader(const std::string& ring_name, const ReaderOptions& options = {});
+  ~Reader() = default;
+  Reader(Reader&&) noexcept = default;
+  Reader& operator=(Reader&&) noexcept = delete;
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  // Blocks (with the idle strategy) until a message arrives; returns its size.
+  // End of stream and, under LapPolicy::kReport, a lap throw ringlib::Error
+  // (kWriterClosed, kWriterDead, kWriterRestarted, kLapped, kCorrupt); a
+  // buffer smaller than the message throws kInvalidArgument.
+  std::size_t Read(std::span<std::byte> out);
+
+  // Non-blocking: copies at most one message into `out`.
+  ReadResult TryRead(std::span<std::byte> out) noexcept {
+    return ReadOne([out](const std::byte* source, std::size_t length) {
+      if (length > out.size()) return false;
+      detail::CopyFromRing(out.data(), source, length);
+      return true;
+    });
+  }
+
+  // Waits up to `timeout` for a message (ReadStatus::kTimedOut otherwise).
+  ReadResult ReadFor(std::span<std::byte> out, std::chrono::nanoseconds timeout);
+
+  // Zero-copy: `consume(std::span<const std::byte>)` sees the bytes in place,
+  // and only afterwards are they validated. If the result is kLapped, those
+  // bytes may have been torn: discard everything `consume` derived from them.
+  // The result is [[nodiscard]] so this cannot be ignored by accident. TSan
+  // builds hand `consume` a private copy (see detail::CopyFromRing).
+  template <class Consume>
+  ReadResult TryReadInPlace(Consume&& consume) {
+    return ReadOne([&consume](const std::byte* source, std::size_t length) {
+#if RINGLIB_TSAN
+      std::byte copy[layout::kMaxMessageBytes];
+      detail::CopyFromRing(copy, source, length);
+      consume(std::span<const std::byte>(copy, length));
+#else
+      consume(std::span<const std::byte>(source, length));
+#endif
+      return true;
+    });
+  }
+
+  // After a lap (LapPolicy::kReport): continue from the writer's live end.
+  void Resync() noexcept;
+
+  // Asks the kernel whether the writer still holds its lock (a system call).
+  [[nodiscard]] bool WriterAlive() const;
+
+  [[nodiscard]] std::uint64_t position() const noexcept { return position_; }
+  [[nodiscard]] const LapInfo& last_lap() const noexcept { return last_lap_; }
+  [[nodiscard]] std::uint64_t messages_read() const noexcept { return messages_read_; }
+  [[nodiscard]] std::uint64_t laps() const noexcept { return laps_; }
+  // Copies discarded because the writer overwrote them while they were made:
+  // the validation step of the protocol catching a real race.
+  [[nodiscard]] std::uint64_t copies_rejected() const noexcept { return copies_rejected_; }
+
+ private:
+  template <class Deliver>
+  ReadResult ReadOne(Deliver&& deliver) noexcept {
+    for (;;) {
+      if (position_ == cached_commit_) {
+        // Readers touch the writer's commit line only when caught up.
+        const ReadStatus status = ReloadCommit();
+        if (status != ReadStatus::kMessage) return {status, 0};
+      }
+      if (cached_commit_ - position_ > capacity_) [[unlikely]] return Lapped(false);
+      const std::uint64_t offset = position_ & mask_;
+      std::byte* record = data() + offset;
+      const std::uint64_t header = detail::LoadWord(record);
+      const auto length = static_cast<std::uint32_t>(header);
+      const auto type = static_cast<std::uint32_t>(header >> 32);
+      const std::uint64_t record_bytes = layout::AlignedRecordBytes(length);
+      // The header may be garbage if the writer lapped us: bound it before use.
+      const bool fits = offset + record_bytes <= capacity_ &&
+                        record_bytes <= cached_commit_ - position_;
+      const bool is_data = type == layout::kDataRecordType && length <= max_message_;
+      const bool is_padding =
+          type == layout::kPaddingRecordType && offset + record_bytes == capacity_;
+      if (!fits || !(is_data || is_padding)) [[unlikely]] {
+        return Overwritten() ? Lapped(false) : ReadResult{ReadStatus::kCorrupt, 0};
+      }
+      const bool delivered = is_padding || deliver(record + layout::kRecordHeaderBytes, length);
+      if (Overwritten()) [[unlikely]] return Lapped(true);
+      if (!delivered) return {ReadStatus::kBufferTooSmall, length};
+      position_ += record_bytes;
+      if (is_padding) continue;
+      ++messages_read_;
+      return {ReadStatus::kMessage, length};
+    }
+  }
+
+  // Step 4-5: were the bytes at position_ overwritten while we read them?
+  [[nodiscard]] bool Overwritten() const noexcept {
+    // [R2] pairs with the writer's fence [R1]: if our copy saw any byte the
+    // writer wrote after publishing a reserve, this load sees that reserve.
+    std::atomic_thread_fence(std::memory_order_acquire);
+    const std::uint64_t reserve = segment_->reserve.value.load(std::memory_order_relaxed);
+    return reserve - position_ > capacity_;
+  }
+
+  ReadStatus ReloadCommit() noexcept;  // cold-ish: only when caught up
+  ReadResult Lapped(bool after_copy) noexcept;
+  [[noreturn]] void TerminateLapped() const noexcept;
+  void SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept;
+
+  static SharedMemory AttachReader(const std::string& ring_name, const ReaderOptions& options);
+
+  ReaderOptions options_;
+  std::uint64_t position_ = 0;
+  std::uint64_t cached_commit_ = 0;
+  std::uint64_t attached_generation_ = 0;
+  std::uint64_t next_liveness_check_ns_ = 0;
+  std::uint64_t messages_read_ = 0;
+  std::uint64_t laps_ = 0;
+  std::uint64_t copies_rejected_ = 0;
+  LapInfo last_lap_{};
+};
+
+}  // namespace CircularBuffer
+}  // namespace ringlib

@@ -1,0 +1,447 @@
+// Cold paths of the ring: creating, validating, attaching, reporting, idling.
+#include "ringlib/circular_buffer.hpp"
+
+#include <linux/futex.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cinttypes>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <thread>
+
+namespace ringlib {
+
+std::string_view ToString(ReadStatus status) noexcept {
+  switch (status) {
+    case ReadStatus::kMessage: return "message";
+    case ReadStatus::kEmpty: return "empty";
+    case ReadStatus::kLapped: return "lapped";
+    case ReadStatus::kWriterClosed: return "writer closed";
+    case ReadStatus::kWriterDead: return "writer dead";
+    case ReadStatus::kWriterRestarted: return "writer restarted";
+    case ReadStatus::kTimedOut: return "timed out";
+    case ReadStatus::kBufferTooSmall: return "buffer too small";
+    case ReadStatus::kCorrupt: return "corrupt";
+  }
+  return "unknown";
+}
+
+namespace CircularBuffer {
+namespace detail_cold {
+
+constexpr std::string_view kSegmentPrefix = "ringlib.";
+
+std::uint64_t ProcessStartTimeTicks() {
+  // Field 22 of /proc/self/stat; the command name (field 2) may hold spaces,
+  // so count from the last ')'.
+  std::ifstream stat("/proc/self/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  for (int index = 3; index <= 22 && fields >> field; ++index) {
+    if (index == 22) return std::strtoull(field.c_str(), nullptr, 10);
+  }
+  return 0;
+}
+
+std::string Describe(const std::string& segment) {
+  return "segment \"" + segment + "\" (/dev/shm/" + segment + ")";
+}
+
+[[noreturn]] void Mismatch(const std::string& segment, const char* what, std::uint64_t found,
+                           std::uint64_t expected) {
+  throw Error(ErrorCode::kLayoutMismatch, Describe(segment) + ": " + what + " is " +
+                                              std::to_string(found) + " in the segment, expected " +
+                                              std::to_string(expected));
+}
+
+void ValidateCapacity(std::uint64_t capacity_bytes) {
+  const bool power_of_two = capacity_bytes != 0 && (capacity_bytes & (capacity_bytes - 1)) == 0;
+  if (!power_of_two || capacity_bytes < layout::kMinCapacityBytes ||
+      capacity_bytes > layout::kMaxCapacityBytes) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "capacity " + std::to_string(capacity_bytes) +
+                    " bytes: expected a power of two from 4096 (4 KiB) to 17179869184 (16 GiB)");
+  }
+}
+
+// Everything an opener checks before trusting the header. The mapping is the
+// fstat size, so a lying header cannot send any access out of bounds.
+void ValidateSegment(const SharedMemory& shm) {
+  const std::string& name = shm.name();
+  if (shm.size_bytes() < layout::kDataOffset) {
+    Mismatch(name, "the mapped size (bytes)", shm.size_bytes(), layout::kDataOffset);
+  }
+  const auto& header = shm.As<layout::Segment>()->header;
+  if (header.initialized.load(std::memory_order_acquire) != layout::kInitializedValue) {
+    throw Error(ErrorCode::kNotInitialized, Describe(name) + " was never initialised by a writer");
+  }
+  if (header.magic != layout::kMagic) Mismatch(name, "the magic", header.magic, layout::kMagic);
+  if (header.layout_version != layout::kLayoutVersion) {
+    Mismatch(name, "the layout version", header.layout_version, layout::kLayoutVersion);
+  }
+  if (header.header_bytes != layout::kDataOffset) {
+    Mismatch(name, "the header size (bytes)", header.header_bytes, layout::kDataOffset);
+  }
+  try {
+    ValidateCapacity(header.capacity_bytes);
+  } catch (const Error& error) {
+    throw Error(ErrorCode::kLayoutMismatch, Describe(name) + ": " + error.what());
+  }
+  if (shm.size_bytes() != layout::kDataOffset + header.capacity_bytes) {
+    Mismatch(name, "the header's size (data offset + capacity, bytes)",
+             layout::kDataOffset + header.capacity_bytes, shm.size_bytes());
+  }
+  if (header.max_message_bytes != layout::MaxMessageBytes(header.capacity_bytes)) {
+    Mismatch(name, "the maximum message size (bytes)", header.max_message_bytes,
+             layout::MaxMessageBytes(header.capacity_bytes));
+  }
+  if (header.reader_slot_count != layout::kReaderSlots) {
+    Mismatch(name, "the reader slot count", header.reader_slot_count, layout::kReaderSlots);
+  }
+}
+
+void InitializeSegment(const SharedMemory& shm, std::uint64_t capacity_bytes) {
+  auto* segment = shm.As<layout::Segment>();
+  auto& header = segment->header;
+  header.magic = layout::kMagic;
+  header.layout_version = layout::kLayoutVersion;
+  header.header_bytes = static_cast<std::uint32_t>(layout::kDataOffset);
+  header.capacity_bytes = capacity_bytes;
+  header.max_message_bytes = static_cast<std::uint32_t>(layout::MaxMessageBytes(capacity_bytes));
+  header.reader_slot_count = layout::kReaderSlots;
+  header.creator_pid = static_cast<std::int32_t>(::getpid());
+  header.flags = 0;
+  header.generation.store(1, std::memory_order_relaxed);
+  segment->reserve.value.store(0, std::memory_order_relaxed);
+  segment->commit.value.store(0, std::memory_order_relaxed);
+  // Pairs with the acquire load in WaitInitialized / ValidateSegment: a
+  // reader that sees the word sees every field above.
+  header.initialized.store(layout::kInitializedValue, std::memory_order_release);
+}
+
+bool WaitInitialized(const SharedMemory& shm, std::chrono::milliseconds timeout) {
+  if (shm.size_bytes() < layout::kDataOffset) return true;  // ValidateSegment reports it
+  const auto& word = shm.As<layout::Segment>()->header.initialized;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (word.load(std::memory_order_acquire) != layout::kInitializedValue) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+}  // namespace detail_cold
+
+using namespace detail_cold;
+
+std::string IWrapper::SegmentName(std::string_view ring_name) {
+  return std::string(kSegmentPrefix) + std::string(ring_name);
+}
+bool IWrapper::Exists(std::string_view ring_name) {
+  return SharedMemory::Exists(SegmentName(ring_name));
+}
+void IWrapper::Remove(std::string_view ring_name) { SharedMemory::Remove(SegmentName(ring_name)); }
+
+IWrapper::IWrapper(std::string ring_name, SharedMemory shm)
+    : ring_name_(std::move(ring_name)), shm_(std::move(shm)) {
+  ValidateSegment(shm_);
+  segment_ = shm_.As<layout::Segment>();
+  capacity_ = segment_->header.capacity_bytes;
+  mask_ = capacity_ - 1;
+  max_message_ = segment_->header.max_message_bytes;
+}
+
+// ----------------------------------------------------------------- Writer
+
+Writer::Attachment Writer::AttachWriter(const std::string& ring_name,
+                                        const WriterOptions& options) {
+  ValidateCapacity(options.capacity_bytes);
+  const std::string segment = SegmentName(ring_name);
+  const std::size_t total_bytes = layout::kDataOffset + options.capacity_bytes;
+  for (int attempt = 0;; ++attempt) {
+    SharedMemory shm(segment, OpenMode::kCreateOrOpen, total_bytes,
+                     SharedMemoryOptions{options.mode});
+    if (!shm.TryLockByteExclusive(layout::kWriterLockByte)) {
+      const auto* seg = shm.As<layout::Segment>();
+      const std::int32_t pid = shm.size_bytes() >= layout::kDataOffset
+                                   ? seg->writer.pid.load(std::memory_order_relaxed)
+                                   : 0;
+      throw Error(ErrorCode::kWriterAlreadyActive,
+                  Describe(segment) + " already has a live writer (pid " + std::to_string(pid) +
+                      "); one writer per ring");
+    }
+    if (shm.created()) {
+      InitializeSegment(shm, options.capacity_bytes);
+      return {std::move(shm), false};
+    }
+    // An existing segment without a live writer.
+    if (shm.IsSoleParticipant() && attempt < 8) {
+      // Nobody holds it: a leftover of processes that were killed. Reclaim
+      // it by unlinking and creating afresh (our mapping stays valid until
+      // `shm` goes out of scope, and its destructor sees st_nlink == 0).
+      shm.Unlink();
+      continue;
+    }
+    // Readers are attached (waiting for a writer, or left by a dead one):
+    // take the stream over if the layout is ours and the capacity matches.
+    if (!WaitInitialized(shm, std::chrono::milliseconds(0)) &&
+        shm.size_bytes() == total_bytes) {
+      InitializeSegment(shm, options.capacity_bytes);  // its creator died mid-way
+      return {std::move(shm), false};
+    }
+    ValidateSegment(shm);
+    const std::uint64_t capacity = shm.As<layout::Segment>()->header.capacity_bytes;
+    if (capacity != options.capacity_bytes) {
+      throw Error(ErrorCode::kLayoutMismatch,
+                  Describe(segment) + " has readers attached and a capacity of " +
+                      std::to_string(capacity) + " bytes; this writer asked for " +
+                      std::to_string(options.capacity_bytes) + " bytes");
+    }
+    return {std::move(shm), true};
+  }
+}
+
+Writer::Writer(const std::string& ring_name, const WriterOptions& options)
+    : Writer(ring_name, options, AttachWriter(ring_name, options)) {}
+
+Writer::Writer(const std::string& ring_name, const WriterOptions& options, Attachment attachment)
+    : IWrapper(ring_name, std::move(attachment.first)), took_over_(attachment.second) {
+  reserve_ahead_ = options.reserve_ahead_bytes == WriterOptions::kAutoReserveAhead
+                       ? capacity_ / 16
+                       : options.reserve_ahead_bytes;
+  if (reserve_ahead_ > capacity_ / 4) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "reserve_ahead_bytes " + std::to_string(reserve_ahead_) +
+                    ": expected at most capacity / 4 = " + std::to_string(capacity_ / 4));
+  }
+  // A new writer continues from the last commit; bytes a dead writer had
+  // reserved but not committed are simply overwritten.
+  position_ = segment_->commit.value.load(std::memory_order_acquire);
+  reserve_published_ = segment_->reserve.value.load(std::memory_order_relaxed);
+  if (took_over_) {
+    // Readers compare the generation whenever they reload commit, so they
+    // notice the new stream before reading anything of it.
+    segment_->header.generation.fetch_add(1, std::memory_order_release);
+  }
+  segment_->writer.start_time_ticks.store(ProcessStartTimeTicks(), std::memory_order_relaxed);
+  segment_->writer.pid.store(static_cast<std::int32_t>(::getpid()), std::memory_order_relaxed);
+  segment_->writer.closed.store(0, std::memory_order_release);
+}
+
+Writer::~Writer() { Close(); }
+
+void Writer::Close() noexcept {
+  if (closed_ || segment_ == nullptr) return;
+  closed_ = true;
+  // Release after the last commit: a reader that sees `closed` and then
+  // reloads commit sees the final position (pairs with ReloadCommit's acquire).
+  segment_->writer.closed.store(1, std::memory_order_release);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  Wake();
+}
+
+void Writer::Wake() noexcept {
+  segment_->wake.wake_sequence.fetch_add(1, std::memory_order_release);
+  detail::FutexWakeAll(&segment_->wake.wake_sequence);
+}
+
+void Writer::ThrowTooLarge(std::size_t payload_bytes) const {
+  throw Error(ErrorCode::kMessageTooLarge,
+              "message of " + std::to_string(payload_bytes) + " bytes for ring \"" + ring_name_ +
+                  "\": the maximum is " + std::to_string(max_message_) +
+                  " bytes (below 65,536 and at most half the capacity of " +
+                  std::to_string(capacity_) + " bytes); nothing was written");
+}
+
+// ----------------------------------------------------------------- Reader
+
+SharedMemory Reader::AttachReader(const std::string& ring_name, const ReaderOptions& options) {
+  SharedMemory shm(SegmentName(ring_name), OpenMode::kOpenExisting, 0,
+                   SharedMemoryOptions{0600, options.attach_timeout});
+  // A writer may still be initialising the header (creation race).
+  const auto wait = std::max(options.attach_timeout, std::chrono::milliseconds(2000));
+  if (!WaitInitialized(shm, wait)) {
+    throw Error(ErrorCode::kNotInitialized,
+                Describe(shm.name()) + " was not initialised by its writer within " +
+                    std::to_string(wait.count()) + " ms");
+  }
+  return shm;
+}
+
+Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
+    : IWrapper(ring_name, AttachReader(ring_name, options)), options_(options) {
+  attached_generation_ = segment_->header.generation.load(std::memory_order_acquire);
+  position_ = segment_->commit.value.load(std::memory_order_acquire);  // late join: the live end
+  cached_commit_ = position_;
+}
+
+ReadStatus Reader::ReloadCommit() noexcept {
+  // [C2] pairs with the writer's commit store [C1].
+  const std::uint64_t commit = segment_->commit.value.load(std::memory_order_acquire);
+  if (segment_->header.generation.load(std::memory_order_acquire) != attached_generation_) {
+    return ReadStatus::kWriterRestarted;
+  }
+  if (commit != position_) {
+    cached_commit_ = commit;
+    return ReadStatus::kMessage;
+  }
+  // Caught up. Has the stream ended? `closed` is stored (release) after the
+  // last commit, so reloading commit after seeing it gives the final position.
+  if (segment_->writer.closed.load(std::memory_order_acquire) != 0) {
+    if (segment_->commit.value.load(std::memory_order_acquire) == position_) {
+      return ReadStatus::kWriterClosed;
+    }
+    return ReloadCommit();
+  }
+  const std::uint64_t now = detail::CoarseNowNs();
+  if (now >= next_liveness_check_ns_) {
+    next_liveness_check_ns_ =
+        now + static_cast<std::uint64_t>(
+                  std::chrono::nanoseconds(options_.liveness_interval).count());
+    if (!WriterAlive() &&
+        segment_->commit.value.load(std::memory_order_acquire) == position_ &&
+        segment_->writer.closed.load(std::memory_order_acquire) == 0) {
+      return ReadStatus::kWriterDead;
+    }
+  }
+  return ReadStatus::kEmpty;
+}
+
+bool Reader::WriterAlive() const { return shm_.IsByteLockedByOther(layout::kWriterLockByte); }
+
+ReadResult Reader::Lapped(bool after_copy) noexcept {
+  const std::uint64_t reserve = segment_->reserve.value.load(std::memory_order_acquire);
+  last_lap_.reader_position = position_;
+  last_lap_.writer_position = reserve;
+  last_lap_.bytes_behind = reserve - position_;
+  last_lap_.bytes_lost = last_lap_.bytes_behind > capacity_ ? last_lap_.bytes_behind - capacity_ : 0;
+  ++laps_;
+  if (after_copy) ++copies_rejected_;
+  if (options_.lap_policy == LapPolicy::kTerminate) TerminateLapped();
+  return {ReadStatus::kLapped, 0};
+}
+
+void Reader::TerminateLapped() const noexcept {
+  std::fprintf(stderr,
+               "ringlib: reader of ring \"%s\" (/dev/shm/%s) was lapped: reader position %" PRIu64
+               ", writer position %" PRIu64 ", %" PRIu64 " bytes behind a %" PRIu64
+               "-byte ring, %" PRIu64 " unread bytes overwritten; exiting with code %d\n",
+               ring_name_.c_str(), shm_.name().c_str(), last_lap_.reader_position,
+               last_lap_.writer_position, last_lap_.bytes_behind, capacity_, last_lap_.bytes_lost,
+               options_.lapped_exit_code);
+  std::fflush(stderr);
+  // _Exit: no destructors of other threads' objects run half-way; the kernel
+  // releases our segment lock, so the segment is still cleaned up.
+  std::_Exit(options_.lapped_exit_code);
+}
+
+void Reader::Resync() noexcept {
+  position_ = segment_->commit.value.load(std::memory_order_acquire);
+  cached_commit_ = position_;
+}
+
+void Reader::SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept {
+  auto& wake = segment_->wake;
+  // Dekker with the writer's [W1]: announce, then re-check commit; either
+  // the writer sees us and wakes us, or we see its commit and do not sleep.
+  wake.sleepers.fetch_add(1, std::memory_order_seq_cst);
+  const std::uint32_t sequence = wake.wake_sequence.load(std::memory_order_seq_cst);
+  if (segment_->commit.value.load(std::memory_order_seq_cst) == position_ &&
+      segment_->writer.closed.load(std::memory_order_seq_cst) == 0) {
+    detail::FutexWait(&wake.wake_sequence, sequence, max_wait);
+  }
+  wake.sleepers.fetch_sub(1, std::memory_order_relaxed);
+}
+
+ReadResult Reader::ReadFor(std::span<std::byte> out, std::chrono::nanoseconds timeout) {
+  const auto start = std::chrono::steady_clock::now();
+  const bool forever = timeout == std::chrono::nanoseconds::max();
+  constexpr std::uint32_t kSpinsBeforeBackoff = 128;
+  for (std::uint32_t idle_rounds = 0;; ++idle_rounds) {
+    const ReadResult result = TryRead(out);
+    if (result.status != ReadStatus::kEmpty) return result;
+    std::chrono::nanoseconds remaining = std::chrono::nanoseconds::max();
+    if (!forever) {
+      remaining = timeout - (std::chrono::steady_clock::now() - start);
+      if (remaining <= std::chrono::nanoseconds::zero()) return {ReadStatus::kTimedOut, 0};
+    }
+    if (options_.idle == IdleStrategy::kBusySpin || idle_rounds < kSpinsBeforeBackoff) {
+      detail::CpuRelax();
+    } else if (options_.idle == IdleStrategy::kSpinYield) {
+      sched_yield();
+    } else {
+      // Wake up at least once per liveness interval to check the writer.
+      SleepUntilCommitMoves(std::min<std::chrono::nanoseconds>(remaining, options_.liveness_interval));
+    }
+  }
+}
+
+std::size_t Reader::Read(std::span<std::byte> out) {
+  const ReadResult result = ReadFor(out, std::chrono::nanoseconds::max());
+  switch (result.status) {
+    case ReadStatus::kMessage: return result.size;
+    case ReadStatus::kBufferTooSmall:
+      throw Error(ErrorCode::kInvalidArgument,
+                  "ring \"" + ring_name_ + "\": a message of " + std::to_string(result.size) +
+                      " bytes does not fit the " + std::to_string(out.size()) + "-byte buffer");
+    case ReadStatus::kLapped:
+      throw Error(ErrorCode::kLapped,
+                  "ring \"" + ring_name_ + "\": reader lapped at position " +
+                      std::to_string(last_lap_.reader_position) + ", " +
+                      std::to_string(last_lap_.bytes_behind) + " bytes behind");
+    case ReadStatus::kWriterClosed:
+      throw Error(ErrorCode::kWriterClosed, "ring \"" + ring_name_ + "\": the writer closed the stream");
+    case ReadStatus::kWriterDead:
+      throw Error(ErrorCode::kWriterDead,
+                  "ring \"" + ring_name_ + "\": the writer died without closing the stream");
+    case ReadStatus::kWriterRestarted:
+      throw Error(ErrorCode::kWriterRestarted,
+                  "ring \"" + ring_name_ + "\": a new writer took over the ring (new stream)");
+    case ReadStatus::kCorrupt:
+      throw Error(ErrorCode::kCorrupt, "ring \"" + ring_name_ + "\": corrupt record header at position " +
+                                           std::to_string(position_));
+    case ReadStatus::kEmpty:
+    case ReadStatus::kTimedOut:
+      break;
+  }
+  throw Error(ErrorCode::kCorrupt, "ring \"" + ring_name_ + "\": unexpected read status");
+}
+
+}  // namespace CircularBuffer
+
+namespace detail {
+
+void FutexWakeAll(std::atomic<std::uint32_t>* word) noexcept {
+  // Not FUTEX_PRIVATE_FLAG: the word is shared between processes.
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAKE, INT_MAX, nullptr,
+            nullptr, 0);
+}
+
+void FutexWait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
+               std::chrono::nanoseconds timeout) noexcept {
+  struct timespec relative {};
+  relative.tv_sec = static_cast<time_t>(timeout.count() / 1'000'000'000);
+  relative.tv_nsec = static_cast<long>(timeout.count() % 1'000'000'000);
+  ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAIT, expected, &relative,
+            nullptr, 0);
+}
+
+std::uint64_t CoarseNowNs() noexcept {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000u +
+         static_cast<std::uint64_t>(now.tv_nsec);
+}
+
+}  // namespace detail
+}  // namespace ringlib
