@@ -217,6 +217,7 @@ struct PacingReport {
   double scheduled_bytes_per_second = 0.0;
   std::uint64_t late_messages = 0;               // sent more than kLateThresholdNs after target
   LatencySummary lateness;                       // actual - target, ns (early sends count as 0)
+  bool operator==(const PacingReport&) const = default;
 };
 
 // Records, per sent message, the target and the actual send time (offsets from
