@@ -417,8 +417,6 @@ std::size_t Reader::Read(std::span<std::byte> out) {
   throw Error(ErrorCode::kCorrupt, "ring \"" + ring_name_ + "\": unexpected read status");
 }
 
-}  // namespace CircularBuffer
-
 namespace detail {
 
 void FutexWakeAll(std::atomic<std::uint32_t>* word) noexcept {
@@ -444,4 +442,5 @@ std::uint64_t CoarseNowNs() noexcept {
 }
 
 }  // namespace detail
+}  // namespace CircularBuffer
 }  // namespace ringlib

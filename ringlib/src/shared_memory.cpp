@@ -209,9 +209,13 @@ void SharedMemory::Attach(OpenMode mode, std::size_t size_bytes,
 void SharedMemory::Detach() noexcept {
   if (base_ == nullptr) return;
   As<SegmentControl>()->ref_count.fetch_sub(1, std::memory_order_relaxed);
-  // The last participant is the one whose shared lock converts to exclusive.
-  // While it holds that lock nobody else can attach or unlink, so checking
-  // st_nlink first guarantees it never unlinks a newer segment of that name.
+  // Drop our shared lock, then try for an exclusive one: whoever gets it is
+  // the last participant. (Converting in place is not enough: two detaching
+  // at once could each fail while the other still holds its shared lock, and
+  // nobody would unlink.) While we hold the exclusive lock nobody can attach
+  // or unlink, so checking st_nlink first guarantees we never unlink a newer
+  // segment of the same name.
+  OfdLock(fd_, F_UNLCK, kParticipantLockByte, false);
   if (OfdLock(fd_, F_WRLCK, kParticipantLockByte, false) == 0) {
     struct stat st {};
     if (::fstat(fd_, &st) == 0 && st.st_nlink > 0) ::shm_unlink(ShmPath(name_).c_str());

@@ -1,0 +1,434 @@
+// Unit tests of the ring protocol in one process: sizes, wrap, boundaries,
+// deterministic lapping, late join, stream end, writer exclusivity.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include "ring_test_util.hpp"
+#include "ringlib/circular_buffer.hpp"
+
+namespace {
+
+using ringlib::ErrorCode;
+using ringlib::LapPolicy;
+using ringlib::ReadStatus;
+using ringlib::CircularBuffer::Reader;
+using ringlib::CircularBuffer::ReaderOptions;
+using ringlib::CircularBuffer::Writer;
+using ringlib::CircularBuffer::WriterOptions;
+using ringtest::RingNameGuard;
+
+constexpr std::uint64_t kSmall = 4096;
+
+WriterOptions Capacity(std::uint64_t capacity, std::uint64_t reserve_ahead = 0) {
+  WriterOptions options;
+  options.capacity_bytes = capacity;
+  options.reserve_ahead_bytes = reserve_ahead;
+  return options;
+}
+
+ReaderOptions Reporting() {
+  ReaderOptions options;
+  options.lap_policy = LapPolicy::kReport;
+  return options;
+}
+
+std::vector<std::byte> Payload(std::size_t size, std::uint8_t seed) {
+  std::vector<std::byte> bytes(size);
+  for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<std::byte>(seed + i * 7);
+  return bytes;
+}
+
+TEST(CircularBuffer, DeliversMessagesOfSizeZeroOneAndMaximumIntact) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(std::uint64_t{1} << 18));
+  Reader reader(ring.name(), Reporting());
+  ASSERT_EQ(writer.max_message_bytes(), 65535u);
+  std::vector<std::byte> out(65535);
+  for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{65535}}) {
+    const auto payload = Payload(size, static_cast<std::uint8_t>(size));
+    writer.Write(payload);
+    const auto result = reader.TryRead(out);
+    ASSERT_EQ(result.status, ReadStatus::kMessage) << "size " << size;
+    ASSERT_EQ(result.size, size);
+    EXPECT_TRUE(std::equal(payload.begin(), payload.end(), out.begin())) << "size " << size;
+  }
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+}
+
+TEST(CircularBuffer, ZeroLengthMessageIsDistinguishableFromNothingYet) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  std::array<std::byte, 16> out{};
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  writer.Write({});
+  const auto result = reader.TryRead(out);
+  EXPECT_EQ(result.status, ReadStatus::kMessage);
+  EXPECT_EQ(result.size, 0u);
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+}
+
+TEST(CircularBuffer, RejectsMessageOf65536BytesAndWritesNothing) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(std::uint64_t{1} << 20));
+  Reader reader(ring.name(), Reporting());
+  const auto before = writer.commit_position();
+  const std::vector<std::byte> too_big(65536);
+  try {
+    writer.Write(too_big);
+    FAIL() << "a 65,536-byte message was accepted";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kMessageTooLarge);
+    EXPECT_NE(std::string(error.what()).find("65536 bytes"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("65535"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(writer.commit_position(), before);
+  EXPECT_EQ(writer.reserve_position(), 0u);
+  std::array<std::byte, 8> out{};
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+}
+
+TEST(CircularBuffer, LimitsMessagesToHalfOfASmallRing) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  EXPECT_EQ(writer.max_message_bytes(), kSmall / 2 - 8);
+  const std::vector<std::byte> fits(kSmall / 2 - 8);
+  const std::vector<std::byte> too_big(kSmall / 2 - 7);
+  EXPECT_NO_THROW(writer.Write(fits));
+  EXPECT_THROW(writer.Write(too_big), ringlib::Error);
+}
+
+TEST(CircularBuffer, RejectsCapacitiesThatAreNotPowersOfTwoOrOutOfRange) {
+  RingNameGuard ring;
+  for (std::uint64_t capacity : {std::uint64_t{0}, std::uint64_t{2048}, std::uint64_t{5000},
+                                 std::uint64_t{1} << 35}) {
+    try {
+      Writer writer(ring.name(), Capacity(capacity));
+      FAIL() << "capacity " << capacity << " was accepted";
+    } catch (const ringlib::Error& error) {
+      EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
+      EXPECT_NE(std::string(error.what()).find("power of two from 4096"), std::string::npos);
+    }
+    EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+  }
+}
+
+TEST(CircularBuffer, WrapsWithAPaddingRecordAndDeliversEveryMessageContiguously) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  std::vector<std::byte> out(kSmall);
+  // 1000-byte payloads make 1008-byte records: the fifth one does not fit
+  // before the end of a 4096-byte ring, so each lap starts with padding.
+  for (std::uint8_t i = 0; i < 40; ++i) {
+    const auto payload = Payload(1000, i);
+    writer.Write(payload);
+    const auto result = reader.TryRead(out);
+    ASSERT_EQ(result.status, ReadStatus::kMessage) << "message " << int{i};
+    ASSERT_EQ(result.size, 1000u);
+    ASSERT_TRUE(std::equal(payload.begin(), payload.end(), out.begin())) << "message " << int{i};
+  }
+  // 40 records of 1008 bytes plus one 64-byte padding record per 4 records.
+  EXPECT_GT(writer.position(), 40u * 1008u);
+  EXPECT_EQ(writer.position() % 8, 0u);
+}
+
+TEST(CircularBuffer, ReaderExactlyCapacityBehindReserveIsValidOneByteMoreIsLapped) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  const auto payload = Payload(24, 1);
+  writer.Write(payload);  // record of 32 bytes at position 0
+  auto& segment = writer.segment();
+  std::array<std::byte, 64> out{};
+
+  // Test hook: move the writer's reserve to exactly capacity ahead of the
+  // reader. The bytes at position 0 are not yet overwritten: still valid.
+  segment.reserve.value.store(kSmall, std::memory_order_release);
+  auto result = reader.TryRead(out);
+  ASSERT_EQ(result.status, ReadStatus::kMessage);
+  EXPECT_TRUE(std::equal(payload.begin(), payload.end(), out.begin()));
+
+  writer.Write(payload);  // record at position 32
+  segment.reserve.value.store(32 + kSmall + 1, std::memory_order_release);
+  result = reader.TryRead(out);
+  EXPECT_EQ(result.status, ReadStatus::kLapped);
+  EXPECT_EQ(reader.last_lap().reader_position, 32u);
+  EXPECT_EQ(reader.last_lap().bytes_behind, kSmall + 1);
+  EXPECT_EQ(reader.last_lap().bytes_lost, 1u);
+  EXPECT_EQ(reader.copies_rejected(), 1u);
+}
+
+TEST(CircularBuffer, ReaderThatFallsBehindByMoreThanCapacityIsLappedNotServedStaleData) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  std::vector<std::byte> out(kSmall);
+  for (std::uint8_t i = 0; i < 20; ++i) writer.Write(Payload(500, i));
+  const auto result = reader.TryRead(out);
+  EXPECT_EQ(result.status, ReadStatus::kLapped);
+  EXPECT_EQ(reader.laps(), 1u);
+  EXPECT_GT(reader.last_lap().bytes_lost, 0u);
+  // After Resync the reader continues at the live end.
+  reader.Resync();
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  const auto payload = Payload(500, 99);
+  writer.Write(payload);
+  ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  EXPECT_TRUE(std::equal(payload.begin(), payload.end(), out.begin()));
+}
+
+TEST(CircularBuffer, ReserveAheadMakesLapDetectionConservativeByAtMostTheBlock) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall, /*reserve_ahead=*/256));
+  Reader reader(ring.name(), Reporting());
+  writer.Write(Payload(8, 0));
+  // The writer published 256 bytes beyond its first record.
+  EXPECT_EQ(writer.reserve_position(), 16u + 256u);
+  std::array<std::byte, 64> out{};
+  ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+}
+
+TEST(CircularBuffer, EveryReaderReadsEveryMessageIndependently) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(std::uint64_t{1} << 16));
+  std::vector<Reader> readers;
+  for (int i = 0; i < 4; ++i) readers.emplace_back(ring.name(), Reporting());
+  for (std::uint8_t i = 0; i < 50; ++i) writer.Write(Payload(100 + i, i));
+  std::vector<std::byte> out(1024);
+  for (auto& reader : readers) {
+    for (std::uint8_t i = 0; i < 50; ++i) {
+      const auto result = reader.TryRead(out);
+      ASSERT_EQ(result.status, ReadStatus::kMessage);
+      const auto expected = Payload(100 + i, i);
+      ASSERT_EQ(result.size, expected.size());
+      ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin()));
+    }
+    EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  }
+}
+
+TEST(CircularBuffer, LateJoiningReaderStartsAtTheLiveEnd) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  writer.Write(Payload(10, 1));
+  writer.Write(Payload(10, 2));
+  Reader reader(ring.name(), Reporting());
+  std::array<std::byte, 64> out{};
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  const auto third = Payload(10, 3);
+  writer.Write(third);
+  ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  EXPECT_TRUE(std::equal(third.begin(), third.end(), out.begin()));
+}
+
+TEST(CircularBuffer, BufferTooSmallReportsTheNeededSizeAndConsumesNothing) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  writer.Write(Payload(100, 1));
+  std::array<std::byte, 10> small{};
+  const auto result = reader.TryRead(small);
+  EXPECT_EQ(result.status, ReadStatus::kBufferTooSmall);
+  EXPECT_EQ(result.size, 100u);
+  std::array<std::byte, 100> big{};
+  EXPECT_EQ(reader.TryRead(big).status, ReadStatus::kMessage);
+}
+
+TEST(CircularBuffer, InPlaceReadReportsLapSoTheConsumerCanDiscard) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  writer.Write(Payload(40, 5));
+  std::size_t seen = 0;
+  auto result = reader.TryReadInPlace([&](std::span<const std::byte> bytes) { seen = bytes.size(); });
+  EXPECT_EQ(result.status, ReadStatus::kMessage);
+  EXPECT_EQ(seen, 40u);
+  writer.Write(Payload(40, 6));
+  writer.segment().reserve.value.store(reader.position() + kSmall + 8, std::memory_order_release);
+  result = reader.TryReadInPlace([&](std::span<const std::byte> bytes) { seen = bytes.size(); });
+  EXPECT_EQ(result.status, ReadStatus::kLapped);
+}
+
+TEST(CircularBuffer, ReaderSeesCleanCloseAfterDrainingEverything) {
+  RingNameGuard ring;
+  std::array<std::byte, 64> out{};
+  auto writer = std::make_unique<Writer>(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  writer->Write(Payload(8, 1));
+  writer->Write(Payload(8, 2));
+  writer.reset();  // closes
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kWriterClosed);
+  try {
+    (void)reader.Read(out);
+    FAIL() << "Read returned after the stream closed";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kWriterClosed);
+  }
+}
+
+TEST(CircularBuffer, SecondLiveWriterIsRefusedWithTheFirstWritersPid) {
+  RingNameGuard ring;
+  Writer first(ring.name(), Capacity(kSmall));
+  try {
+    Writer second(ring.name(), Capacity(kSmall));
+    FAIL() << "a second writer was accepted";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kWriterAlreadyActive);
+    EXPECT_NE(std::string(error.what()).find("pid " + std::to_string(::getpid())),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(CircularBuffer, NewWriterAfterCloseStartsANewStreamThatReadersNotice) {
+  RingNameGuard ring;
+  std::array<std::byte, 64> out{};
+  auto writer = std::make_unique<Writer>(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  writer->Write(Payload(8, 1));
+  ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  writer.reset();
+  // The reader keeps the segment alive; a new writer takes it over.
+  Writer second(ring.name(), Capacity(kSmall));
+  EXPECT_TRUE(second.took_over());
+  second.Write(Payload(8, 2));
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kWriterRestarted);
+}
+
+TEST(CircularBuffer, TakeoverWithADifferentCapacityIsRefusedNamingBoth) {
+  RingNameGuard ring;
+  auto writer = std::make_unique<Writer>(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  writer.reset();
+  try {
+    Writer second(ring.name(), Capacity(kSmall * 2));
+    FAIL() << "takeover with another capacity was accepted";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kLayoutMismatch);
+    EXPECT_NE(std::string(error.what()).find("4096"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("8192"), std::string::npos) << error.what();
+  }
+}
+
+TEST(CircularBuffer, ReaderOfMissingRingFailsClearlyAfterItsTimeout) {
+  RingNameGuard ring;
+  ReaderOptions options = Reporting();
+  options.attach_timeout = std::chrono::milliseconds(50);
+  try {
+    Reader reader(ring.name(), options);
+    FAIL() << "attached to a ring that does not exist";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kNotFound);
+    EXPECT_NE(std::string(error.what()).find(ring.name()), std::string::npos);
+  }
+}
+
+TEST(CircularBuffer, ReaderStartedBeforeTheWriterWaitsAndAttaches) {
+  RingNameGuard ring;
+  std::thread writer_thread([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    Writer writer(ring.name(), Capacity(kSmall));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (std::uint8_t i = 0; i < 3; ++i) writer.Write(Payload(8, i));
+  });
+  ReaderOptions options = Reporting();
+  options.attach_timeout = std::chrono::milliseconds(5000);
+  std::array<std::byte, 64> out{};
+  {
+    Reader reader(ring.name(), options);
+    std::size_t messages = 0;
+    for (;;) {
+      const auto result = reader.ReadFor(out, std::chrono::seconds(10));
+      if (result.status != ReadStatus::kMessage) {
+        EXPECT_EQ(result.status, ReadStatus::kWriterClosed);
+        break;
+      }
+      ++messages;
+    }
+    EXPECT_EQ(messages, 3u);
+  }
+  writer_thread.join();
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+TEST(CircularBuffer, ReadForTimesOutWhenNothingArrives) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  for (auto idle : {ringlib::IdleStrategy::kBusySpin, ringlib::IdleStrategy::kSpinYield,
+                    ringlib::IdleStrategy::kFutexSleep}) {
+    ReaderOptions options = Reporting();
+    options.idle = idle;
+    Reader reader(ring.name(), options);
+    std::array<std::byte, 8> out{};
+    EXPECT_EQ(reader.ReadFor(out, std::chrono::milliseconds(20)).status, ReadStatus::kTimedOut);
+  }
+}
+
+TEST(CircularBuffer, SleepingReaderIsWokenByTheNextWrite) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.idle = ringlib::IdleStrategy::kFutexSleep;
+  Reader reader(ring.name(), options);
+  std::thread late_writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    writer.Write(Payload(16, 1));
+  });
+  std::array<std::byte, 64> out{};
+  const auto result = reader.ReadFor(out, std::chrono::seconds(10));
+  late_writer.join();
+  EXPECT_EQ(result.status, ReadStatus::kMessage);
+  EXPECT_EQ(result.size, 16u);
+}
+
+TEST(CircularBuffer, LastParticipantToLeaveUnlinksTheSegment) {
+  RingNameGuard ring;
+  {
+    Writer writer(ring.name(), Capacity(kSmall));
+    {
+      Reader reader(ring.name(), Reporting());
+      EXPECT_EQ(writer.shared_memory().ref_count(), 2u);
+    }
+    EXPECT_EQ(writer.shared_memory().ref_count(), 1u);
+    EXPECT_TRUE(ringtest::SegmentExists(ring.name()));
+  }
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+TEST(CircularBuffer, ReaderRefusesASegmentWithAnotherLayoutVersionNamingBoth) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  writer.segment().header.layout_version = 7;
+  try {
+    Reader reader(ring.name(), Reporting());
+    FAIL() << "attached despite a layout version mismatch";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kLayoutMismatch);
+    EXPECT_NE(std::string(error.what()).find("layout version is 7 in the segment, expected 1"),
+              std::string::npos)
+        << error.what();
+  }
+  writer.segment().header.layout_version = ringlib::layout::kLayoutVersion;
+}
+
+TEST(CircularBuffer, CorruptHeaderWithoutOverwriteIsReportedNotDelivered) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  writer.Write(Payload(16, 1));
+  // Scribble a length larger than the ring's maximum into the record header.
+  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
+  const std::uint64_t garbage = 0x0000000100100000ULL;  // type 1, length 1 MiB
+  std::memcpy(data, &garbage, 8);
+  std::array<std::byte, 64> out{};
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
+}
+
+}  // namespace
