@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <algorithm>
 #include <limits>
 #include <sstream>
 #include <thread>
@@ -215,7 +216,10 @@ Writer::Writer(const std::string& ring_name, const WriterOptions& options)
     : Writer(ring_name, options, AttachWriter(ring_name, options)) {}
 
 Writer::Writer(const std::string& ring_name, const WriterOptions& options, Attachment attachment)
-    : IWrapper(ring_name, std::move(attachment.first)), took_over_(attachment.second) {
+    : IWrapper(ring_name, std::move(attachment.first)),
+      took_over_(attachment.second),
+      tethered_(options.tethered),
+      tether_liveness_interval_(options.tether_liveness_interval) {
   reserve_ahead_ = options.reserve_ahead_bytes == WriterOptions::kAutoReserveAhead
                        ? capacity_ / 16
                        : options.reserve_ahead_bytes;
@@ -263,6 +267,54 @@ void Writer::ThrowTooLarge(std::size_t payload_bytes) const {
                   std::to_string(capacity_) + " bytes); nothing was written");
 }
 
+std::uint64_t Writer::MinTetheredPosition(bool check_liveness) noexcept {
+  std::uint64_t minimum = std::numeric_limits<std::uint64_t>::max();
+  for (std::uint32_t i = 0; i < layout::kReaderSlots; ++i) {
+    auto& slot = segment_->slots[i];
+    const std::uint32_t flags = slot.flags.load(std::memory_order_acquire);
+    if ((flags & kSlotTethered) == 0) continue;
+    if (check_liveness &&
+        !shm_.IsByteLockedByOther(layout::kReaderSlotLockByte0 + static_cast<off_t>(i))) {
+      // Its owner died: the kernel released the slot lock. Stop waiting for it.
+      std::uint32_t expected = flags;
+      slot.flags.compare_exchange_strong(expected, 0, std::memory_order_relaxed);
+      continue;
+    }
+    // Acquire pairs with the reader's release store of its position: the
+    // reader's copies of the bytes below it are complete.
+    minimum = std::min(minimum, slot.position.load(std::memory_order_acquire));
+  }
+  return minimum;
+}
+
+std::uint64_t Writer::TetheredReserve(std::uint64_t end) noexcept {
+  auto next_liveness_check = std::chrono::steady_clock::now() + tether_liveness_interval_;
+  for (std::uint32_t round = 0;; ++round) {
+    // Only a writer that has been blocked for a while asks the kernel which
+    // tethered readers are still alive (one fcntl per slot).
+    bool check = false;
+    if (round >= 64) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_liveness_check) {
+        check = true;
+        next_liveness_check = now + tether_liveness_interval_;
+      }
+    }
+    const std::uint64_t slowest = MinTetheredPosition(check);
+    if (slowest == std::numeric_limits<std::uint64_t>::max()) return end + reserve_ahead_;
+    // Publish no reserve beyond slowest + capacity: a tethered reader is then
+    // never reported lapped, not even by the conservative reserve-ahead check.
+    if (slowest + capacity_ >= end) {
+      return std::max(end, std::min(end + reserve_ahead_, slowest + capacity_));
+    }
+    if (round < 64) {
+      detail::CpuRelax();
+    } else {
+      sched_yield();
+    }
+  }
+}
+
 // ----------------------------------------------------------------- Reader
 
 SharedMemory Reader::AttachReader(const std::string& ring_name, const ReaderOptions& options) {
@@ -283,6 +335,50 @@ Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
   attached_generation_ = segment_->header.generation.load(std::memory_order_acquire);
   position_ = segment_->commit.value.load(std::memory_order_acquire);  // late join: the live end
   cached_commit_ = position_;
+  if (options.register_slot || options.tethered) RegisterSlot();
+}
+
+Reader::Reader(Reader&& other) noexcept
+    : IWrapper(std::move(other)),
+      options_(other.options_),
+      position_(other.position_),
+      cached_commit_(other.cached_commit_),
+      attached_generation_(other.attached_generation_),
+      next_liveness_check_ns_(other.next_liveness_check_ns_),
+      messages_read_(other.messages_read_),
+      laps_(other.laps_),
+      copies_rejected_(other.copies_rejected_),
+      last_lap_(other.last_lap_),
+      slot_(std::exchange(other.slot_, nullptr)),
+      slot_index_(std::exchange(other.slot_index_, -1)) {}
+
+Reader::~Reader() { ReleaseSlot(); }
+
+void Reader::RegisterSlot() {
+  for (std::uint32_t i = 0; i < layout::kReaderSlots; ++i) {
+    // The slot's lock byte is the kernel's record of its owner being alive.
+    if (!shm_.TryLockByteExclusive(layout::kReaderSlotLockByte0 + static_cast<off_t>(i))) continue;
+    auto& slot = segment_->slots[i];
+    slot.pid.store(static_cast<std::int32_t>(::getpid()), std::memory_order_relaxed);
+    slot.lapped_count.store(0, std::memory_order_relaxed);
+    slot.position.store(position_, std::memory_order_release);
+    slot.flags.store(kSlotInUse | (options_.tethered ? kSlotTethered : 0), std::memory_order_release);
+    slot_ = &slot;
+    slot_index_ = static_cast<int>(i);
+    return;
+  }
+  throw Error(ErrorCode::kInvalidArgument,
+              "ring \"" + ring_name_ + "\": all " + std::to_string(layout::kReaderSlots) +
+                  " reader slots are taken; read without register_slot/tethered");
+}
+
+void Reader::ReleaseSlot() noexcept {
+  if (slot_ == nullptr) return;
+  slot_->flags.store(0, std::memory_order_release);
+  slot_->pid.store(0, std::memory_order_relaxed);
+  shm_.UnlockByte(layout::kReaderSlotLockByte0 + static_cast<off_t>(slot_index_));
+  slot_ = nullptr;
+  slot_index_ = -1;
 }
 
 ReadStatus Reader::ReloadCommit() noexcept {
@@ -327,6 +423,10 @@ ReadResult Reader::Lapped(bool after_copy) noexcept {
   last_lap_.bytes_lost = last_lap_.bytes_behind > capacity_ ? last_lap_.bytes_behind - capacity_ : 0;
   ++laps_;
   if (after_copy) ++copies_rejected_;
+  if (slot_ != nullptr) {
+    slot_->lapped_count.fetch_add(1, std::memory_order_relaxed);
+    slot_->flags.fetch_or(kSlotLapped, std::memory_order_relaxed);
+  }
   if (options_.lap_policy == LapPolicy::kTerminate) TerminateLapped();
   return {ReadStatus::kLapped, 0};
 }
@@ -348,6 +448,7 @@ void Reader::TerminateLapped() const noexcept {
 void Reader::Resync() noexcept {
   position_ = segment_->commit.value.load(std::memory_order_acquire);
   cached_commit_ = position_;
+  PublishPosition();
 }
 
 void Reader::SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept {

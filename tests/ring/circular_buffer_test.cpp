@@ -2,7 +2,10 @@
 // deterministic lapping, late join, stream end, writer exclusivity.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
 #include <array>
+#include <csignal>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -429,6 +432,92 @@ TEST(CircularBuffer, CorruptHeaderWithoutOverwriteIsReportedNotDelivered) {
   std::memcpy(data, &garbage, 8);
   std::array<std::byte, 64> out{};
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(ReaderSlots, RegisteredReaderPublishesPidPositionAndLaps) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.register_slot = true;
+  std::vector<std::byte> out(kSmall);
+  {
+    Reader reader(ring.name(), options);
+    ASSERT_GE(reader.slot_index(), 0);
+    auto& slot = writer.segment().slots[reader.slot_index()];
+    EXPECT_EQ(slot.pid.load(), ::getpid());
+    EXPECT_EQ(slot.flags.load() & ringlib::CircularBuffer::kSlotInUse, ringlib::CircularBuffer::kSlotInUse);
+    writer.Write(Payload(100, 1));
+    ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+    EXPECT_EQ(slot.position.load(), reader.position());
+    for (std::uint8_t i = 0; i < 20; ++i) writer.Write(Payload(500, i));
+    EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kLapped);
+    EXPECT_EQ(slot.lapped_count.load(), 1u);
+    EXPECT_NE(slot.flags.load() & ringlib::CircularBuffer::kSlotLapped, 0u);
+  }
+  for (const auto& slot : writer.segment().slots) EXPECT_EQ(slot.flags.load(), 0u);
+}
+
+TEST(ReaderSlots, TwoRegisteredReadersGetDifferentSlots) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.register_slot = true;
+  Reader first(ring.name(), options);
+  Reader second(ring.name(), options);
+  EXPECT_NE(first.slot_index(), second.slot_index());
+}
+
+TEST(Tethered, SlowTetheredReaderLosesNothingBecauseTheWriterWaits) {
+  RingNameGuard ring;
+  WriterOptions writer_options = Capacity(kSmall, 256);
+  writer_options.tethered = true;
+  Writer writer(ring.name(), writer_options);
+  ReaderOptions options = Reporting();
+  options.tethered = true;
+  Reader reader(ring.name(), options);
+  constexpr int kMessages = 5000;  // about 3 MB through a 4 KiB ring
+  std::thread consumer([&] {
+    std::vector<std::byte> out(kSmall);
+    for (int i = 0; i < kMessages; ++i) {
+      const auto result = reader.ReadFor(out, std::chrono::seconds(30));
+      ASSERT_EQ(result.status, ReadStatus::kMessage) << "message " << i;
+      const auto expected = Payload(600, static_cast<std::uint8_t>(i));
+      ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin())) << "message " << i;
+      if (i % 500 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  for (int i = 0; i < kMessages; ++i) writer.Write(Payload(600, static_cast<std::uint8_t>(i)));
+  consumer.join();
+  EXPECT_EQ(reader.laps(), 0u);
+  EXPECT_EQ(reader.messages_read(), static_cast<std::uint64_t>(kMessages));
+}
+
+TEST(Tethered, WriterStopsWaitingForATetheredReaderThatDied) {
+  RingNameGuard ring;
+  WriterOptions writer_options = Capacity(kSmall, 0);
+  writer_options.tethered = true;
+  Writer writer(ring.name(), writer_options);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ReaderOptions options = Reporting();
+    options.tethered = true;
+    Reader reader(ring.name(), options);
+    ::kill(::getpid(), SIGKILL);  // dies registered, position never advancing
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  // 100 KB through a 4 KiB ring: would block forever on the dead reader
+  // (ctest's timeout is the failure mode) if its slot were still honoured.
+  for (int i = 0; i < 200; ++i) writer.Write(Payload(500, static_cast<std::uint8_t>(i)));
+  EXPECT_EQ(writer.messages_written(), 200u);
+  for (const auto& slot : writer.segment().slots) {
+    EXPECT_EQ(slot.flags.load() & ringlib::CircularBuffer::kSlotTethered, 0u) << "dead slot kept";
+  }
 }
 
 }  // namespace

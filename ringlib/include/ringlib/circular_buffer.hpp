@@ -102,6 +102,13 @@ struct WriterOptions {
   // at most capacity / 4.
   static constexpr std::uint64_t kAutoReserveAhead = ~std::uint64_t{0};
   std::uint64_t reserve_ahead_bytes = kAutoReserveAhead;
+  // Lossless ("tethered") mode, as Aeron's tethered subscriptions: before
+  // overwriting bytes, the writer waits for every reader registered with
+  // ReaderOptions::tethered to have read them. Off by default: the writer
+  // never waits. A tethered reader that dies is dropped within
+  // tether_liveness_interval (its slot lock is released by the kernel).
+  bool tethered = false;
+  std::chrono::milliseconds tether_liveness_interval{20};
 };
 
 struct ReaderOptions {
@@ -112,7 +119,18 @@ struct ReaderOptions {
   std::chrono::milliseconds attach_timeout{0};
   // Upper bound on how late a reader notices a dead writer while idle.
   std::chrono::milliseconds liveness_interval{50};
+  // Publish pid, position and lapped state in a reader slot, so operators
+  // (ringctl) see this reader's lag. Not needed to read.
+  bool register_slot = false;
+  // Register as a tethered reader: a writer in tethered mode never overwrites
+  // bytes this reader has not read (implies register_slot).
+  bool tethered = false;
 };
+
+// Reader slot flags (layout::ReaderSlot::flags).
+inline constexpr std::uint32_t kSlotInUse = 1;
+inline constexpr std::uint32_t kSlotTethered = 2;
+inline constexpr std::uint32_t kSlotLapped = 4;
 
 // The common base: owns the SharedMemory and the views of the segment.
 class IWrapper {
@@ -304,7 +322,7 @@ class Writer : public IWrapper {
 
   void EnsureReserved(std::uint64_t end) noexcept {
     if (end > reserve_published_) {
-      reserve_published_ = end + reserve_ahead_;
+      reserve_published_ = tethered_ ? TetheredReserve(end) : end + reserve_ahead_;
       // [R1] The reserve store is ordered before every byte written after
       // this fence; pairs with the reader's fence [R2] before its reserve load.
       segment_->reserve.value.store(reserve_published_, std::memory_order_relaxed);
@@ -313,6 +331,10 @@ class Writer : public IWrapper {
   }
   [[noreturn]] void ThrowTooLarge(std::size_t payload_bytes) const;
   void Wake() noexcept;
+  // Tethered mode: waits until every live tethered reader has read the bytes
+  // below end - capacity; returns the reserve to publish (end or beyond).
+  std::uint64_t TetheredReserve(std::uint64_t end) noexcept;
+  std::uint64_t MinTetheredPosition(bool check_liveness) noexcept;
 
   std::uint64_t position_ = 0;            // == the last commit this writer stored
   std::uint64_t reserve_published_ = 0;   // the last reserve this writer stored
@@ -322,6 +344,8 @@ class Writer : public IWrapper {
   std::uint64_t messages_written_ = 0;
   bool closed_ = false;
   bool took_over_ = false;
+  bool tethered_ = false;
+  std::chrono::milliseconds tether_liveness_interval_{20};
 #if RINGLIB_TSAN
   std::vector<std::byte> staging_;
 #endif
@@ -331,8 +355,8 @@ class Reader : public IWrapper {
  public:
   // Attaches to an existing ring and starts at its live end (late join).
   explicit Reader(const std::string& ring_name, const ReaderOptions& options = {});
-  ~Reader() = default;
-  Reader(Reader&&) noexcept = default;
+  ~Reader();
+  Reader(Reader&& other) noexcept;
   Reader& operator=(Reader&&) noexcept = delete;
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
@@ -387,6 +411,8 @@ class Reader : public IWrapper {
   // Copies discarded because the writer overwrote them while they were made:
   // the validation step of the protocol catching a real race.
   [[nodiscard]] std::uint64_t copies_rejected() const noexcept { return copies_rejected_; }
+  // The registered slot's index, or -1 when not registered.
+  [[nodiscard]] int slot_index() const noexcept { return slot_index_; }
 
  private:
   template <class Deliver>
@@ -419,6 +445,9 @@ class Reader : public IWrapper {
       position_ += record_bytes;
       if (is_padding) continue;
       ++messages_read_;
+      // Release: the writer (tethered mode) may overwrite these bytes once it
+      // sees this position (pairs with its acquire in MinTetheredPosition).
+      if (slot_ != nullptr) slot_->position.store(position_, std::memory_order_release);
       return {ReadStatus::kMessage, length};
     }
   }
@@ -436,6 +465,11 @@ class Reader : public IWrapper {
   ReadResult Lapped(bool after_copy) noexcept;
   [[noreturn]] void TerminateLapped() const noexcept;
   void SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept;
+  void RegisterSlot();
+  void ReleaseSlot() noexcept;
+  void PublishPosition() noexcept {
+    if (slot_ != nullptr) slot_->position.store(position_, std::memory_order_release);
+  }
 
   static SharedMemory AttachReader(const std::string& ring_name, const ReaderOptions& options);
 
@@ -448,6 +482,8 @@ class Reader : public IWrapper {
   std::uint64_t laps_ = 0;
   std::uint64_t copies_rejected_ = 0;
   LapInfo last_lap_{};
+  layout::ReaderSlot* slot_ = nullptr;
+  int slot_index_ = -1;
 };
 
 }  // namespace CircularBuffer
