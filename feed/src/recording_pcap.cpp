@@ -237,6 +237,7 @@ class PcapReader final : public RecordingReader {
   std::optional<std::uint64_t> expected_count() const override { return std::nullopt; }
   std::uint64_t position_bytes() const override { return CurrentOffset(); }
   std::uint64_t size_bytes() const override { return size_bytes_; }
+  std::uint64_t packets_read() const override { return packets_seen_; }
 
  private:
   // Where libpcap will read next: in a classic pcap, the next packet record;

@@ -79,6 +79,9 @@ class RecordingReader {
   virtual std::optional<std::uint64_t> expected_count() const = 0;
   virtual std::uint64_t position_bytes() const = 0;  // for progress
   virtual std::uint64_t size_bytes() const = 0;
+  // pcap: packets read so far, heartbeats and bad packets included (a packet
+  // carries several records); other formats: 0.
+  virtual std::uint64_t packets_read() const { return 0; }
 };
 
 // Recognises a file by its first bytes where that is unambiguous: pcap /
