@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   std::string output_path;
   std::uint64_t synthetic_count = 0;
   std::size_t min_size = 0;
-  std::size_t max_size = feed::kMaxPayloadBytes;
+  std::size_t max_size = feed::kMaxRecordPayloadBytes;
   std::uint64_t seed = 1;
 
   CLI::App app{
@@ -102,11 +102,11 @@ int main(int argc, char** argv) {
                         ->excludes(input);
   app.add_option("--min-size", min_size, "Smallest synthetic payload in bytes")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{0}, feed::kMaxPayloadBytes))
+      ->check(CLI::Range(std::size_t{0}, feed::kMaxRecordPayloadBytes))
       ->needs(synthetic);
   app.add_option("--max-size", max_size, "Largest synthetic payload in bytes (at most 65535)")
       ->capture_default_str()
-      ->check(CLI::Range(std::size_t{0}, feed::kMaxPayloadBytes))
+      ->check(CLI::Range(std::size_t{0}, feed::kMaxRecordPayloadBytes))
       ->needs(synthetic);
   app.add_option("--seed", seed, "Seed of the synthetic payload sizes and bytes")
       ->capture_default_str()

@@ -14,7 +14,7 @@ namespace {
 
 constexpr std::size_t kMaxDigits = 20;  // UINT64_MAX has 20 digits
 // The longest valid line: digits, space, payload, '\r', '\n'.
-constexpr std::size_t kMaxLineBytes = kMaxDigits + 1 + kMaxPayloadBytes + 2;
+constexpr std::size_t kMaxLineBytes = kMaxDigits + 1 + kMaxRecordPayloadBytes + 2;
 constexpr std::size_t kBufferBytes = 1 << 20;
 static_assert(kBufferBytes > kMaxLineBytes, "Peek must be able to hold a whole line");
 
@@ -35,7 +35,7 @@ class LinesReader final : public RecordingReader {
       error = MakeError(file_.path(), line_number, offset,
                         fmt::format("line of {} bytes is too long: a payload may have at most "
                                     "{} bytes (a line at most {} with timestamp and newline)",
-                                    line_bytes, kMaxPayloadBytes, kMaxLineBytes),
+                                    line_bytes, kMaxRecordPayloadBytes, kMaxLineBytes),
                         "line");
       return ReadOutcome::kError;
     }
@@ -69,10 +69,10 @@ class LinesReader final : public RecordingReader {
       return ReadOutcome::kError;
     }
     const std::span<const std::byte> payload = line.subspan(digits + 1);
-    if (payload.size() > kMaxPayloadBytes) {
+    if (payload.size() > kMaxRecordPayloadBytes) {
       error = MakeError(file_.path(), line_number, offset,
                         fmt::format("payload of {} bytes is over the {}-byte limit",
-                                    payload.size(), kMaxPayloadBytes),
+                                    payload.size(), kMaxRecordPayloadBytes),
                         "line");
       return ReadOutcome::kError;
     }

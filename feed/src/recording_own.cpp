@@ -175,9 +175,9 @@ RecordingWriter::~RecordingWriter() {
 }
 
 void RecordingWriter::Append(std::uint64_t timestamp_ns, std::span<const std::byte> payload) {
-  if (payload.size() > kMaxPayloadBytes) {
+  if (payload.size() > kMaxRecordPayloadBytes) {
     throw std::invalid_argument(fmt::format("{}: payload of {} bytes is over the {}-byte limit",
-                                            path_, payload.size(), kMaxPayloadBytes));
+                                            path_, payload.size(), kMaxRecordPayloadBytes));
   }
   if (file_ == nullptr) throw std::runtime_error(fmt::format("{}: Append after Close", path_));
   std::array<std::byte, rf::kRecordHeaderBytes> head{};

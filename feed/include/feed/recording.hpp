@@ -24,9 +24,10 @@
 
 namespace feed {
 
-// Largest payload any format carries: the own format's u16 length field and
-// the ring's message limit.
-inline constexpr std::size_t kMaxPayloadBytes = 65'535;
+// Largest payload a recording may hold: the own format's u16 length field.
+// (What fits in one ring message after the envelope is smaller:
+// kMaxPayloadBytes in envelope.hpp.)
+inline constexpr std::size_t kMaxRecordPayloadBytes = 65'535;
 
 struct Record {  // valid until the next call to Next() or Rewind()
   std::span<const std::byte> payload;
@@ -120,7 +121,7 @@ class RecordingWriter {
   RecordingWriter& operator=(const RecordingWriter&) = delete;
   ~RecordingWriter();  // closes if still open; errors there are swallowed: call Close()
 
-  // Throws std::invalid_argument for a payload over kMaxPayloadBytes,
+  // Throws std::invalid_argument for a payload over kMaxRecordPayloadBytes,
   // std::runtime_error on a write error or after Close().
   void Append(std::uint64_t timestamp_ns, std::span<const std::byte> payload);
   void Close();  // finalizes the header; throws std::runtime_error on a write error
