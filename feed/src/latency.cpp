@@ -10,6 +10,9 @@ std::uint64_t LatencyHistogram::Percentile(double percentile) const noexcept {
   const double clamped = std::clamp(percentile, 0.0, 100.0);
   auto rank = static_cast<std::uint64_t>(std::ceil(clamped / 100.0 * static_cast<double>(count_)));
   rank = std::clamp<std::uint64_t>(rank, 1, count_);
+  // The extremes are known exactly; no need for a bucket's approximation.
+  if (rank == 1) return min();
+  if (rank == count_) return max();
   std::uint64_t seen = 0;
   for (std::size_t index = 0; index < counts_.size(); ++index) {
     seen += counts_[index];

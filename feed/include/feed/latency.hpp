@@ -50,7 +50,8 @@ class LatencyHistogram {
 
   // Nearest-rank percentile (0 < percentile <= 100): the value whose rank is
   // ceil(percentile / 100 * count), reported as the middle of its bucket and
-  // clamped to [min, max]. 0 when empty.
+  // clamped to [min, max]; the first and last ranks are min and max exactly.
+  // 0 when empty.
   std::uint64_t Percentile(double percentile) const noexcept;
 
   LatencySummary Summarize() const noexcept;
