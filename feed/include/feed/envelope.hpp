@@ -33,7 +33,7 @@ enum class MessageKind : std::uint8_t {
 //   24 payload_size u32 | 28 kind u8 | 29 payload_kind u8 | 30 reserved u16 (0)
 struct Envelope {
   std::uint64_t sequence = 0;
-  std::uint64_t publish_time_ns = 0;   // CLOCK_REALTIME when the publisher wrote it
+  std::uint64_t publish_time_ns = 0;   // publisher clock at write time (CLOCK_MONOTONIC: one machine)
   std::uint64_t payload_checksum = 0;  // Checksum(payload), for every kind
   std::uint32_t payload_size = 0;      // bytes after the envelope
   MessageKind kind = MessageKind::kData;
