@@ -407,6 +407,8 @@ SubscriberSummary ParseSubscriberSummaryJson(std::string_view json) {
 
 std::string PublisherSummary::ToJson() const {
   const std::string pacing_json = JsonObject()
+                                      .Field("messages", pacing.messages)
+                                      .Field("bytes", pacing.bytes)
                                       .Field("duration_ns", pacing.duration_ns)
                                       .Field("achieved_messages_per_second", pacing.achieved_messages_per_second)
                                       .Field("scheduled_messages_per_second", pacing.scheduled_messages_per_second)
@@ -455,6 +457,8 @@ PublisherSummary ParsePublisherSummaryJson(std::string_view json) {
   if (const auto pacing = reader.Find(root, "pacing")) {
     if (!pacing->IsMap()) reader.Wrong("pacing", "an object");
     PacingReport& report = summary.pacing;
+    reader.Read(*pacing, "messages", report.messages);
+    reader.Read(*pacing, "bytes", report.bytes);
     reader.Read(*pacing, "duration_ns", report.duration_ns);
     reader.Read(*pacing, "achieved_messages_per_second", report.achieved_messages_per_second);
     reader.Read(*pacing, "scheduled_messages_per_second", report.scheduled_messages_per_second);
