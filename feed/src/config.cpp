@@ -569,3 +569,17 @@ const SubscriberConfig* FindSubscriber(const ScenarioConfig& scenario, std::stri
 }
 
 }  // namespace feed
+
+namespace feed {
+
+std::string_view OnInputErrorName(OnInputError policy) noexcept {
+  return policy == OnInputError::kSkip ? "skip" : "stop";
+}
+
+std::optional<OnInputError> ParseOnInputError(std::string_view name) noexcept {
+  if (name == "stop") return OnInputError::kStop;
+  if (name == "skip") return OnInputError::kSkip;
+  return std::nullopt;
+}
+
+}  // namespace feed

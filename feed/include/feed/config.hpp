@@ -67,6 +67,12 @@ struct RingConfig {
   std::uint64_t capacity_bytes = kDefaultRingCapacityBytes;
 };
 
+// What the publisher does with a bad record (truncated, oversized, malformed
+// framing): stop the run with exit code 2, or report it and go on.
+enum class OnInputError : std::uint8_t { kStop = 0, kSkip = 1 };
+std::string_view OnInputErrorName(OnInputError policy) noexcept;  // "stop", "skip"
+std::optional<OnInputError> ParseOnInputError(std::string_view name) noexcept;
+
 struct PublisherConfig {
   std::string input;                // required; resolved against the YAML file's directory
   std::optional<Format> format;     // nullopt = auto (detect from the file)
@@ -76,6 +82,7 @@ struct PublisherConfig {
   std::uint64_t stop_after_ns = 0;        // 0 = no limit
   RecordedWindow window;                  // default: everything
   std::uint64_t max_sleep_ns = kDefaultMaxSleepNs;
+  OnInputError on_input_error = OnInputError::kStop;  // YAML on_input_error
   bool loops_forever() const noexcept { return loops == 0; }
 };
 

@@ -1,0 +1,301 @@
+// The subscriber loop: ring -> envelope check -> checksum -> decode -> counts,
+// with sequence, count and digest verification against the publisher's
+// end-of-stream record.
+#include <fmt/format.h>
+#include <time.h>
+
+#include <cstdio>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "feed/checksum.hpp"
+#include "feed/decode.hpp"
+#include "feed/envelope.hpp"
+#include "feed/latency.hpp"
+#include "feed/replay.hpp"
+#include "ringlib/circular_buffer.hpp"
+
+namespace feed {
+namespace {
+
+constexpr auto kPollTimeout = std::chrono::milliseconds(100);  // how often a stop is noticed
+constexpr std::uint64_t kProgressEveryNs = 250'000'000;
+
+ringlib::IdleStrategy ToRingIdle(IdleStrategy idle) {
+  switch (idle) {
+    case IdleStrategy::kSpin: return ringlib::IdleStrategy::kBusySpin;
+    case IdleStrategy::kYield: return ringlib::IdleStrategy::kSpinYield;
+    case IdleStrategy::kFutex: break;
+  }
+  return ringlib::IdleStrategy::kFutexSleep;
+}
+
+class Subscriber {
+ public:
+  Subscriber(const SubscriberRun& run, const std::atomic<bool>& stop) : run_(run), stop_(stop) {
+    summary_.name = run.subscriber.name;
+    summary_.ring = run.ring;
+  }
+
+  SubscriberSummary Run() {
+    ringlib::CircularBuffer::ReaderOptions options;
+    options.lap_policy = ringlib::LapPolicy::kReport;  // we print our own line, with sequences
+    options.idle = ToRingIdle(run_.subscriber.idle);
+    options.attach_timeout = std::chrono::milliseconds(run_.attach_timeout_ns / 1'000'000);
+    options.register_slot = true;  // visible to ringctl; falls back if all slots are taken
+    try {
+      reader_ = std::make_unique<ringlib::CircularBuffer::Reader>(run_.ring, options);
+    } catch (const ringlib::Error& error) {
+      if (error.code() == ringlib::ErrorCode::kInvalidArgument) {
+        options.register_slot = false;
+        reader_ = std::make_unique<ringlib::CircularBuffer::Reader>(run_.ring, options);
+      } else {
+        return Finish(ExitCode::kWriterGone, fmt::format("cannot attach to ring \"{}\": {}",
+                                                         run_.ring, error.what()));
+      }
+    }
+    start_ns_ = MonotonicNowNs();
+    next_progress_ns_ = start_ns_ + kProgressEveryNs;
+    throttle_next_ns_ = start_ns_;
+    buffer_.resize(ringlib::layout::kMaxMessageBytes);
+    for (;;) {
+      const ringlib::ReadResult result = reader_->ReadFor(buffer_, kPollTimeout);
+      switch (result.status) {
+        case ringlib::ReadStatus::kMessage:
+          if (auto done = OnMessage({buffer_.data(), result.size})) return *done;
+          Throttle();
+          MaybeShowProgress();
+          continue;
+        case ringlib::ReadStatus::kTimedOut:
+        case ringlib::ReadStatus::kEmpty:
+          if (stop_.load(std::memory_order_relaxed)) {
+            return Finish(ExitCode::kWriterGone, "stopped by a signal before the end of the stream");
+          }
+          MaybeShowProgress();
+          continue;
+        case ringlib::ReadStatus::kLapped:
+          return Lapped();
+        case ringlib::ReadStatus::kWriterClosed:
+          return Finish(ExitCode::kWriterGone,
+                        fmt::format("ring \"{}\": the writer closed the ring without an "
+                                    "end-of-stream record (after sequence {})",
+                                    run_.ring, LastSequenceText()));
+        case ringlib::ReadStatus::kWriterDead:
+          return Finish(ExitCode::kWriterGone,
+                        fmt::format("ring \"{}\": the writer died (after sequence {})", run_.ring,
+                                    LastSequenceText()));
+        case ringlib::ReadStatus::kWriterRestarted:
+          return Finish(ExitCode::kWriterGone,
+                        fmt::format("ring \"{}\": a new writer took over the ring after sequence "
+                                    "{}; not mixing two streams",
+                                    run_.ring, LastSequenceText()));
+        case ringlib::ReadStatus::kCorrupt:
+        case ringlib::ReadStatus::kBufferTooSmall:
+          return Finish(ExitCode::kVerification,
+                        fmt::format("ring \"{}\": corrupt record at ring position {}", run_.ring,
+                                    reader_->position()));
+      }
+    }
+  }
+
+ private:
+  std::string LastSequenceText() const {
+    return last_sequence_ ? std::to_string(*last_sequence_) : std::string("none");
+  }
+
+  // Returns the final summary when the stream is over.
+  std::optional<SubscriberSummary> OnMessage(std::span<const std::byte> message) {
+    const std::uint64_t now = MonotonicNowNs();
+    const DecodedMessage decoded = DecodeEnvelope(message);
+    if (!decoded.ok()) {
+      ++summary_.checksum_failures;
+      if (first_problem_.empty()) {
+        first_problem_ = fmt::format("message after sequence {}: bad envelope: {}",
+                                     LastSequenceText(), Describe(decoded.error));
+      }
+      return std::nullopt;
+    }
+    const Envelope& envelope = decoded.envelope;
+    ring_bytes_ += ringlib::layout::AlignedRecordBytes(message.size());
+    if (!last_sequence_) {
+      if (envelope.kind != MessageKind::kStartOfStream) {
+        summary_.late_join = true;
+        std::fprintf(stderr,
+                     "feed_subscriber %s: joined ring \"%s\" at the live end, at sequence %llu "
+                     "(the start of the stream was missed; count and digest cannot be compared)\n",
+                     run_.subscriber.name.c_str(), run_.ring.c_str(),
+                     static_cast<unsigned long long>(envelope.sequence));
+      }
+    } else if (envelope.sequence != *last_sequence_ + 1) {
+      ++summary_.gaps;
+      summary_.missing_messages += envelope.sequence > *last_sequence_
+                                       ? envelope.sequence - *last_sequence_ - 1
+                                       : 0;
+      if (first_problem_.empty()) {
+        first_problem_ = fmt::format("sequence gap: {} followed {}", envelope.sequence,
+                                     *last_sequence_);
+      }
+    }
+    last_sequence_ = envelope.sequence;
+    const std::uint64_t checksum = Checksum(decoded.payload);
+    if (checksum != envelope.payload_checksum) {
+      ++summary_.checksum_failures;
+      if (first_problem_.empty()) {
+        first_problem_ = fmt::format("sequence {}: payload checksum {} does not match the "
+                                     "envelope's {}",
+                                     envelope.sequence, FormatDigest(checksum),
+                                     FormatDigest(envelope.payload_checksum));
+      }
+    }
+    switch (envelope.kind) {
+      case MessageKind::kData: {
+        digest_.AddChecksum(checksum, decoded.payload.size());
+        summary_.bytes += decoded.payload.size();
+        const DecodeResult result = counter_.Decode(envelope.payload_kind, decoded.payload);
+        if (!result.ok() && first_problem_.empty()) {
+          first_problem_ = fmt::format("sequence {}: {}", envelope.sequence,
+                                       DescribeDecodeResult(envelope.payload_kind, result));
+        }
+        payload_kind_ = envelope.payload_kind;
+        latency_.Record(now > envelope.publish_time_ns ? now - envelope.publish_time_ns : 0);
+        return std::nullopt;
+      }
+      case MessageKind::kStartOfStream: {
+        const auto body = DecodeStartOfStream(decoded.payload);
+        if (body.ok()) {
+          payload_kind_ = body.value->payload_kind;
+        } else if (first_problem_.empty()) {
+          first_problem_ = "bad start-of-stream record: " + body.error;
+        }
+        return std::nullopt;
+      }
+      case MessageKind::kEndOfStream:
+        return EndOfStreamReached(decoded.payload);
+    }
+    return std::nullopt;
+  }
+
+  SubscriberSummary EndOfStreamReached(std::span<const std::byte> payload) {
+    summary_.end_of_stream = true;
+    const auto body = DecodeEndOfStream(payload);
+    if (!body.ok()) {
+      return Finish(ExitCode::kVerification, "bad end-of-stream record: " + body.error);
+    }
+    summary_.expected_messages = body.value->message_count;
+    summary_.digest_expected = body.value->digest;
+    summary_.digest_actual = digest_.value();
+    summary_.digest_match = digest_.value() == body.value->digest &&
+                            digest_.message_count() == body.value->message_count;
+    std::string problem = first_problem_;
+    if (problem.empty() && !summary_.late_join && !summary_.digest_match) {
+      problem = fmt::format("received {} messages with digest {}, the publisher sent {} with "
+                            "digest {}",
+                            digest_.message_count(), FormatDigest(digest_.value()),
+                            body.value->message_count, FormatDigest(body.value->digest));
+    }
+    const bool verified = summary_.gaps == 0 && summary_.checksum_failures == 0 &&
+                          counter_.malformed() == 0 && problem.empty();
+    if (!verified) return Finish(ExitCode::kVerification, "verification failed: " + problem);
+    if (body.value->reason == EndReason::kInputError) {
+      // Everything that arrived is intact; the publisher's input broke off.
+      std::fprintf(stderr, "feed_subscriber %s: the publisher ended on an input error: %s\n",
+                   run_.subscriber.name.c_str(), body.value->detail.c_str());
+    }
+    return Finish(ExitCode::kSuccess, "");
+  }
+
+  SubscriberSummary Lapped() {
+    const ringlib::LapInfo& lap = reader_->last_lap();
+    LappedInfo info;
+    info.sequence_reached = last_sequence_.value_or(0);
+    info.bytes_behind = lap.bytes_behind;
+    const std::uint64_t received = digest_.message_count() + (last_sequence_ ? 1 : 0);
+    if (received > 0 && ring_bytes_ > 0) {
+      info.messages_behind = lap.bytes_behind / std::max<std::uint64_t>(1, ring_bytes_ / received);
+    }
+    summary_.lapped = info;
+    const std::string line = fmt::format(
+        "lapped on ring \"{}\": reached sequence {}, {} bytes behind the writer (about {} messages; "
+        "the ring holds {} bytes), {} unread bytes overwritten; exiting with code {}",
+        run_.ring, LastSequenceText(), lap.bytes_behind, info.messages_behind.value_or(0),
+        reader_->capacity_bytes(), lap.bytes_lost, ToInt(ExitCode::kLapped));
+    return Finish(ExitCode::kLapped, line);
+  }
+
+  SubscriberSummary Finish(ExitCode code, const std::string& error) {
+    if (progress_shown_) std::fputc('\n', stderr);
+    if (!error.empty()) {
+      std::fprintf(stderr, "feed_subscriber %s: %s\n", run_.subscriber.name.c_str(), error.c_str());
+    }
+    summary_.exit_code = ToInt(code);
+    summary_.outcome = std::string(OutcomeForExitCode(code));
+    summary_.error = error;
+    summary_.messages = digest_.message_count();
+    summary_.digest_actual = digest_.value();
+    summary_.decode_errors = counter_.malformed();
+    summary_.latency = latency_.Summarize();
+    summary_.duration_seconds =
+        static_cast<double>(MonotonicNowNs() - start_ns_) / static_cast<double>(kNanosPerSecond);
+    for (const TypeCount& type : TypeCounts(payload_kind_, counter_)) {
+      summary_.message_types[std::string(1, static_cast<char>(type.type))] = type.count;
+    }
+    return summary_;
+  }
+
+  // Deliberate slowness: a fixed delay per message, and/or a maximum rate on
+  // an absolute schedule.
+  void Throttle() {
+    const ThrottleConfig& throttle = run_.subscriber.throttle;
+    if (!throttle.active()) return;
+    std::uint64_t until = 0;
+    if (throttle.delay_ns != 0) until = MonotonicNowNs() + throttle.delay_ns;
+    if (throttle.max_rate != 0) {
+      throttle_next_ns_ += kNanosPerSecond / throttle.max_rate;
+      until = std::max(until, throttle_next_ns_);
+    }
+    while (MonotonicNowNs() < until) {
+      const std::uint64_t left = until - MonotonicNowNs();
+      if (left > 200'000) {
+        struct timespec pause {0, static_cast<long>(left - 100'000)};
+        ::nanosleep(&pause, nullptr);
+      }
+    }
+  }
+
+  void MaybeShowProgress() {
+    if (!run_.show_progress) return;
+    const std::uint64_t now = MonotonicNowNs();
+    if (now < next_progress_ns_) return;
+    next_progress_ns_ = now + kProgressEveryNs;
+    std::fprintf(stderr, "\r[feed_subscriber %s] %s messages, sequence %s   ",
+                 run_.subscriber.name.c_str(), FormatCount(digest_.message_count()).c_str(),
+                 LastSequenceText().c_str());
+    progress_shown_ = true;
+  }
+
+  const SubscriberRun& run_;
+  const std::atomic<bool>& stop_;
+  SubscriberSummary summary_;
+  std::unique_ptr<ringlib::CircularBuffer::Reader> reader_;
+  std::vector<std::byte> buffer_;
+  std::optional<std::uint64_t> last_sequence_;
+  std::uint64_t ring_bytes_ = 0;
+  std::uint64_t start_ns_ = 0;
+  std::uint64_t next_progress_ns_ = 0;
+  std::uint64_t throttle_next_ns_ = 0;
+  bool progress_shown_ = false;
+  PayloadKind payload_kind_ = PayloadKind::kOpaque;
+  std::string first_problem_;
+  StreamDigest digest_;
+  MessageCounter counter_;
+  LatencyHistogram latency_;
+};
+
+}  // namespace
+
+SubscriberSummary RunSubscriber(const SubscriberRun& run, const std::atomic<bool>& stop) {
+  return Subscriber(run, stop).Run();
+}
+
+}  // namespace feed
