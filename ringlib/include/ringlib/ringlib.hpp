@@ -5,3 +5,4 @@
 #include "ringlib/error.hpp"
 #include "ringlib/layout.hpp"
 #include "ringlib/shared_memory.hpp"
+#include "ringlib/inspect.hpp"
