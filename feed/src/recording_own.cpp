@@ -184,7 +184,9 @@ void RecordingWriter::Append(std::uint64_t timestamp_ns, std::span<const std::by
   detail::StoreU64Le(head.data(), timestamp_ns);
   detail::StoreU16Le(head.data() + 8, static_cast<std::uint16_t>(payload.size()));
   if (std::fwrite(head.data(), 1, head.size(), file_) != head.size() ||
-      std::fwrite(payload.data(), 1, payload.size(), file_) != payload.size()) {
+      // An empty span may have a null data(), which fwrite must not see.
+      (!payload.empty() &&
+       std::fwrite(payload.data(), 1, payload.size(), file_) != payload.size())) {
     throw std::runtime_error(fmt::format("{}: write failed after {} records: {}", path_,
                                          record_count_, std::strerror(errno)));
   }
