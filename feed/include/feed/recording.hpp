@@ -69,9 +69,10 @@ class RecordingReader {
   // After kError the reader continues with the next record where the framing
   // allows it (a bad line, an over-long line, a bad pcap packet, an ITCH
   // message too short for a timestamp); after a framing break (truncated file)
-  // it returns kEnd next.
+  // it returns kEnd next. Throws InputFileError only if reading the file
+  // itself fails (an I/O error), never for its content.
   virtual ReadOutcome Next(Record& out, InputError& error) = 0;
-  virtual void Rewind() = 0;  // back to the first record, for looping
+  virtual void Rewind() = 0;  // back to the first record, for looping; may throw InputFileError
   virtual Format format() const = 0;
   // pcap: decided when the file is opened, by the first IEX-TP segment's
   // message protocol id (kOpaque if the capture has none).
