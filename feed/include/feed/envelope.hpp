@@ -70,17 +70,18 @@ namespace wire {
 // assumptions about ring memory. Compilers turn these into single moves.
 template <typename Unsigned>
 inline void StoreLe(std::byte* out, Unsigned value) noexcept {
+  const auto wide = static_cast<std::uint64_t>(value);  // no promotion to signed int for u8/u16
   for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
-    out[i] = static_cast<std::byte>((value >> (8 * i)) & 0xFFu);
+    out[i] = static_cast<std::byte>((wide >> (8 * i)) & 0xFFu);
   }
 }
 template <typename Unsigned>
 inline Unsigned LoadLe(const std::byte* in) noexcept {
-  Unsigned value = 0;
+  std::uint64_t wide = 0;
   for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
-    value = static_cast<Unsigned>(value | (static_cast<Unsigned>(std::to_integer<std::uint8_t>(in[i])) << (8 * i)));
+    wide |= static_cast<std::uint64_t>(std::to_integer<std::uint8_t>(in[i])) << (8 * i);
   }
-  return value;
+  return static_cast<Unsigned>(wide);
 }
 }  // namespace wire
 
