@@ -27,7 +27,8 @@ bool IsNameChar(char c) noexcept {
 }
 
 bool IsValidName(std::string_view name, std::size_t max_length) noexcept {
-  return !name.empty() && name.size() <= max_length && std::all_of(name.begin(), name.end(), IsNameChar);
+  return !name.empty() && name.size() <= max_length &&
+         std::all_of(name.begin(), name.end(), IsNameChar);
 }
 
 std::string_view Trim(std::string_view text) noexcept {
@@ -38,7 +39,8 @@ std::string_view Trim(std::string_view text) noexcept {
 
 // Plain decimal digits only: no sign, no base prefix, no exponent.
 std::optional<std::uint64_t> ParseDecimal(std::string_view digits) noexcept {
-  if (digits.empty() || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;
   }
   std::uint64_t value = 0;
@@ -86,11 +88,16 @@ std::string Quote(std::string_view text) {
 
 std::string Got(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Undefined: return "nothing";
-    case YAML::NodeType::Null: return "null";
-    case YAML::NodeType::Scalar: return Quote(node.Scalar());
-    case YAML::NodeType::Sequence: return "a sequence";
-    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Undefined:
+      return "nothing";
+    case YAML::NodeType::Null:
+      return "null";
+    case YAML::NodeType::Scalar:
+      return Quote(node.Scalar());
+    case YAML::NodeType::Sequence:
+      return "a sequence";
+    case YAML::NodeType::Map:
+      return "a mapping";
   }
   return "something else";
 }
@@ -100,7 +107,8 @@ class Loader {
   Loader(std::string file, std::filesystem::path base_dir)
       : file_(std::move(file)), base_dir_(std::move(base_dir)) {}
 
-  [[noreturn]] void Fail(const YAML::Node& at, std::string_view key_path, std::string_view message) const {
+  [[noreturn]] void Fail(const YAML::Node& at, std::string_view key_path,
+                         std::string_view message) const {
     const YAML::Mark mark = at.Mark();
     if (mark.is_null() || mark.line < 0) {
       throw ConfigError(fmt::format("{}: {}: {}", file_, key_path, message));
@@ -114,10 +122,12 @@ class Loader {
     Map(const Loader& loader, const YAML::Node& node, std::string path,
         std::initializer_list<std::string_view> allowed)
         : loader_(loader), node_(node), path_(std::move(path)) {
-      if (!node.IsMap()) loader.Fail(node, path_, fmt::format("expected a mapping, got {}", Got(node)));
+      if (!node.IsMap())
+        loader.Fail(node, path_, fmt::format("expected a mapping, got {}", Got(node)));
       for (auto it = node.begin(); it != node.end(); ++it) {
         const YAML::Node key = it->first;
-        if (!key.IsScalar()) loader.Fail(key, path_, fmt::format("expected scalar keys, got {}", Got(key)));
+        if (!key.IsScalar())
+          loader.Fail(key, path_, fmt::format("expected scalar keys, got {}", Got(key)));
         const std::string& name = key.Scalar();
         const std::string key_path = Child(name);
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
@@ -157,7 +167,8 @@ class Loader {
     std::map<std::string, YAML::Node, std::less<>> entries_;
   };
 
-  std::string Scalar(const YAML::Node& node, std::string_view path, std::string_view expected) const {
+  std::string Scalar(const YAML::Node& node, std::string_view path,
+                     std::string_view expected) const {
     if (!node.IsScalar()) Fail(node, path, fmt::format("expected {}, got {}", expected, Got(node)));
     return node.Scalar();
   }
@@ -178,7 +189,8 @@ class Loader {
     const std::string text = Scalar(node, path, expected);
     const std::string_view trimmed = Trim(text);
     double value = 0.0;
-    const auto [end, error] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
+    const auto [end, error] =
+        std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
     if (trimmed.empty() || error != std::errc{} || end != trimmed.data() + trimmed.size() ||
         !std::isfinite(value) || value < min || value > max) {
       Fail(node, path, fmt::format("expected {}, got {}", expected, Quote(text)));
@@ -186,7 +198,8 @@ class Loader {
     return value;
   }
 
-  std::uint64_t Size(const YAML::Node& node, std::string_view path, std::string_view expected) const {
+  std::uint64_t Size(const YAML::Node& node, std::string_view path,
+                     std::string_view expected) const {
     const std::string text = Scalar(node, path, expected);
     const auto value = ParseSize(text);
     if (!value) Fail(node, path, fmt::format("expected {}, got {}", expected, Quote(text)));
@@ -224,7 +237,8 @@ class Loader {
       const std::string expected = "a power of two from 4KiB to 16GiB (e.g. 65536, 64KiB, 1MiB)";
       ring.capacity_bytes = Size(*capacity, map.Child("capacity"), expected);
       if (!IsValidRingCapacity(ring.capacity_bytes)) {
-        Fail(*capacity, map.Child("capacity"), fmt::format("expected {}, got {}", expected, Quote(capacity->Scalar())));
+        Fail(*capacity, map.Child("capacity"),
+             fmt::format("expected {}, got {}", expected, Quote(capacity->Scalar())));
       }
     }
     return ring;
@@ -233,26 +247,31 @@ class Loader {
   PaceConfig LoadPace(const YAML::Node& node, std::string_view path) const {
     const Map map(*this, node, std::string(path), {"mode", "rate", "speed"});
     PaceConfig pace;
-    if (const auto mode = map.Find("mode")) pace.mode = Choice(*mode, map.Child("mode"), kPaceModeChoices);
-    const bool rate_mode = pace.mode == PaceMode::kMessagesPerSecond || pace.mode == PaceMode::kBytesPerSecond;
+    if (const auto mode = map.Find("mode"))
+      pace.mode = Choice(*mode, map.Child("mode"), kPaceModeChoices);
+    const bool rate_mode =
+        pace.mode == PaceMode::kMessagesPerSecond || pace.mode == PaceMode::kBytesPerSecond;
     if (const auto rate = map.Find("rate")) {
       if (!rate_mode) {
         Fail(*rate, map.Child("rate"),
-             fmt::format("applies only to modes messages_per_second and bytes_per_second, mode is {}",
-                         PaceModeName(pace.mode)));
+             fmt::format(
+                 "applies only to modes messages_per_second and bytes_per_second, mode is {}",
+                 PaceModeName(pace.mode)));
       }
       const std::string expected = fmt::format("a rate in 1..{} per second", kMaxPaceRate);
       if (pace.mode == PaceMode::kBytesPerSecond) {
         // Byte rates read naturally as sizes: "10MiB" per second.
         pace.rate = Size(*rate, map.Child("rate"), expected + " (an integer or a size like 10MiB)");
         if (pace.rate < 1 || pace.rate > kMaxPaceRate) {
-          Fail(*rate, map.Child("rate"), fmt::format("expected {}, got {}", expected, Quote(rate->Scalar())));
+          Fail(*rate, map.Child("rate"),
+               fmt::format("expected {}, got {}", expected, Quote(rate->Scalar())));
         }
       } else {
         pace.rate = Uint(*rate, map.Child("rate"), 1, kMaxPaceRate);
       }
     } else if (rate_mode) {
-      Fail(node, map.Child("rate"), fmt::format("required key is missing (mode {})", PaceModeName(pace.mode)));
+      Fail(node, map.Child("rate"),
+           fmt::format("required key is missing (mode {})", PaceModeName(pace.mode)));
     }
     if (const auto speed = map.Find("speed")) {
       if (pace.mode != PaceMode::kRecorded) {
@@ -279,7 +298,8 @@ class Loader {
       if (text != "auto") {
         publisher.format = ParseFormat(text);
         if (!publisher.format) {
-          Fail(*format, map.Child("format"), fmt::format("expected {}, got {}", expected, Quote(text)));
+          Fail(*format, map.Child("format"),
+               fmt::format("expected {}, got {}", expected, Quote(text)));
         }
       }
     }
@@ -293,7 +313,8 @@ class Loader {
         publisher.loops = 0;
       } else {
         const auto loops = ParseDecimal(Trim(text));
-        if (!loops || *loops == 0) Fail(*loop, path, fmt::format("expected {}, got {}", expected, Quote(text)));
+        if (!loops || *loops == 0)
+          Fail(*loop, path, fmt::format("expected {}, got {}", expected, Quote(text)));
         publisher.loops = *loops;
       }
     }
@@ -305,7 +326,8 @@ class Loader {
                                              std::numeric_limits<std::uint64_t>::max());
       }
       if (const auto seconds = stop_map.Find("after_seconds")) {
-        const double value = Number(*seconds, stop_map.Child("after_seconds"), 0.0, kMaxStopAfterSeconds);
+        const double value =
+            Number(*seconds, stop_map.Child("after_seconds"), 0.0, kMaxStopAfterSeconds);
         publisher.stop_after_ns = static_cast<std::uint64_t>(std::llround(value * 1e9));
       }
     }
@@ -327,9 +349,10 @@ class Loader {
     }
 
     if (const auto max_sleep = map.Find("max_sleep_ms")) {
-      publisher.max_sleep_ns = Uint(*max_sleep, map.Child("max_sleep_ms"), kMinMaxSleepNs / kNanosPerMilli,
-                                    kMaxMaxSleepNs / kNanosPerMilli) *
-                               kNanosPerMilli;
+      publisher.max_sleep_ns =
+          Uint(*max_sleep, map.Child("max_sleep_ms"), kMinMaxSleepNs / kNanosPerMilli,
+               kMaxMaxSleepNs / kNanosPerMilli) *
+          kNanosPerMilli;
     }
     return publisher;
   }
@@ -341,26 +364,30 @@ class Loader {
     subscriber.name = Scalar(name, map.Child("name"), "a subscriber name");
     if (!IsValidSubscriberName(subscriber.name)) {
       Fail(name, map.Child("name"),
-           fmt::format("expected 1..{} characters of A-Z a-z 0-9 _ . -, got {}", kMaxSubscriberNameLength,
-                       Quote(subscriber.name)));
+           fmt::format("expected 1..{} characters of A-Z a-z 0-9 _ . -, got {}",
+                       kMaxSubscriberNameLength, Quote(subscriber.name)));
     }
     if (const auto expect = map.Find("expect")) {
       subscriber.expect = Choice(*expect, map.Child("expect"), kExpectationNames);
     }
-    if (const auto idle = map.Find("idle")) subscriber.idle = Choice(*idle, map.Child("idle"), kIdleNames);
+    if (const auto idle = map.Find("idle"))
+      subscriber.idle = Choice(*idle, map.Child("idle"), kIdleNames);
     if (const auto throttle = map.Find("throttle")) {
       const Map throttle_map(*this, *throttle, map.Child("throttle"), {"delay_us", "max_rate"});
       if (const auto delay = throttle_map.Find("delay_us")) {
         subscriber.throttle.delay_ns =
-            Uint(*delay, throttle_map.Child("delay_us"), 0, kMaxThrottleDelayNs / kNanosPerMicro) * kNanosPerMicro;
+            Uint(*delay, throttle_map.Child("delay_us"), 0, kMaxThrottleDelayNs / kNanosPerMicro) *
+            kNanosPerMicro;
       }
       if (const auto rate = throttle_map.Find("max_rate")) {
-        subscriber.throttle.max_rate = Uint(*rate, throttle_map.Child("max_rate"), 0, kMaxThrottleRate);
+        subscriber.throttle.max_rate =
+            Uint(*rate, throttle_map.Child("max_rate"), 0, kMaxThrottleRate);
       }
     }
     if (const auto start_after = map.Find("start_after_ms")) {
       subscriber.start_after_ns =
-          Uint(*start_after, map.Child("start_after_ms"), 0, kMaxStartAfterNs / kNanosPerMilli) * kNanosPerMilli;
+          Uint(*start_after, map.Child("start_after_ms"), 0, kMaxStartAfterNs / kNanosPerMilli) *
+          kNanosPerMilli;
     }
     return subscriber;
   }
@@ -370,18 +397,21 @@ class Loader {
     RunConfig run;
     if (const auto wait = map.Find("subscriber_wait_ms")) {
       run.subscriber_wait_ns =
-          Uint(*wait, map.Child("subscriber_wait_ms"), 0, kMaxSubscriberWaitNs / kNanosPerMilli) * kNanosPerMilli;
+          Uint(*wait, map.Child("subscriber_wait_ms"), 0, kMaxSubscriberWaitNs / kNanosPerMilli) *
+          kNanosPerMilli;
     }
     if (const auto timeout = map.Find("timeout_seconds")) {
       run.timeout_ns =
-          Uint(*timeout, map.Child("timeout_seconds"), 1, kMaxRunTimeoutNs / kNanosPerSecond) * kNanosPerSecond;
+          Uint(*timeout, map.Child("timeout_seconds"), 1, kMaxRunTimeoutNs / kNanosPerSecond) *
+          kNanosPerSecond;
     }
     return run;
   }
 
   ScenarioConfig LoadScenario(const YAML::Node& root) const {
     if (!root.IsMap()) {
-      Fail(root, "(top level)", fmt::format("expected a mapping with ring, publisher, subscribers, got {}", Got(root)));
+      Fail(root, "(top level)",
+           fmt::format("expected a mapping with ring, publisher, subscribers, got {}", Got(root)));
     }
     const Map map(*this, root, "", {"ring", "publisher", "subscribers", "run"});
     ScenarioConfig scenario;
@@ -390,18 +420,21 @@ class Loader {
     scenario.publisher = LoadPublisher(map.Require("publisher"));
     if (const auto subscribers = map.Find("subscribers")) {
       if (!subscribers->IsSequence()) {
-        Fail(*subscribers, "subscribers", fmt::format("expected a sequence of subscribers, got {}", Got(*subscribers)));
+        Fail(*subscribers, "subscribers",
+             fmt::format("expected a sequence of subscribers, got {}", Got(*subscribers)));
       }
       if (subscribers->size() > kMaxSubscribers) {
         Fail(*subscribers, "subscribers",
-             fmt::format("expected at most {} subscribers, got {}", kMaxSubscribers, subscribers->size()));
+             fmt::format("expected at most {} subscribers, got {}", kMaxSubscribers,
+                         subscribers->size()));
       }
       for (std::size_t index = 0; index < subscribers->size(); ++index) {
         const YAML::Node entry = (*subscribers)[index];
         const std::string path = fmt::format("subscribers[{}]", index);
         SubscriberConfig subscriber = LoadSubscriber(entry, path);
         if (FindSubscriber(scenario, subscriber.name) != nullptr) {
-          Fail(entry, path + ".name", fmt::format("expected a unique name, {} is used twice", Quote(subscriber.name)));
+          Fail(entry, path + ".name",
+               fmt::format("expected a unique name, {} is used twice", Quote(subscriber.name)));
         }
         scenario.subscribers.push_back(std::move(subscriber));
       }
@@ -433,7 +466,9 @@ class Loader {
 
 }  // namespace
 
-bool IsValidRingName(std::string_view name) noexcept { return IsValidName(name, kMaxRingNameLength); }
+bool IsValidRingName(std::string_view name) noexcept {
+  return IsValidName(name, kMaxRingNameLength);
+}
 
 bool IsValidRingCapacity(std::uint64_t capacity_bytes) noexcept {
   return std::has_single_bit(capacity_bytes) && capacity_bytes >= kMinRingCapacityBytes &&
@@ -447,23 +482,25 @@ bool IsValidSubscriberName(std::string_view name) noexcept {
 std::optional<std::uint64_t> ParseSize(std::string_view text) noexcept {
   text = Trim(text);
   std::size_t digits_end = 0;
-  while (digits_end < text.size() && text[digits_end] >= '0' && text[digits_end] <= '9') ++digits_end;
+  while (digits_end < text.size() && text[digits_end] >= '0' && text[digits_end] <= '9')
+    ++digits_end;
   const auto number = ParseDecimal(text.substr(0, digits_end));
   if (!number) return std::nullopt;
   const std::string_view suffix = Trim(text.substr(digits_end));
-  constexpr std::array<std::pair<std::string_view, unsigned>, 6> kSuffixShifts{{
-      {"", 0}, {"B", 0}, {"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}}};
+  constexpr std::array<std::pair<std::string_view, unsigned>, 6> kSuffixShifts{
+      {{"", 0}, {"B", 0}, {"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"TiB", 40}}};
   for (const auto& [name, shift] : kSuffixShifts) {
     if (suffix != name) continue;
-    if (shift != 0 && *number > (std::numeric_limits<std::uint64_t>::max() >> shift)) return std::nullopt;
+    if (shift != 0 && *number > (std::numeric_limits<std::uint64_t>::max() >> shift))
+      return std::nullopt;
     return *number << shift;
   }
   return std::nullopt;
 }
 
 std::string FormatSize(std::uint64_t bytes) {
-  constexpr std::array<std::pair<std::string_view, unsigned>, 4> kUnits{{
-      {"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}}};
+  constexpr std::array<std::pair<std::string_view, unsigned>, 4> kUnits{
+      {{"TiB", 40}, {"GiB", 30}, {"MiB", 20}, {"KiB", 10}}};
   for (const auto& [name, shift] : kUnits) {
     const std::uint64_t unit = std::uint64_t{1} << shift;
     if (bytes != 0 && bytes % unit == 0) return fmt::format("{}{}", bytes >> shift, name);
@@ -485,9 +522,13 @@ std::optional<std::uint64_t> ParseDurationNs(std::string_view text) noexcept {
     if (fraction.empty()) return std::nullopt;
   }
   const std::string_view unit = Trim(text.substr(position));
-  constexpr std::array<std::pair<std::string_view, std::uint64_t>, 6> kUnits{{
-      {"ns", 1}, {"us", 1'000}, {"ms", 1'000'000}, {"s", 1'000'000'000},
-      {"m", 60'000'000'000}, {"h", 3'600'000'000'000}}};
+  constexpr std::array<std::pair<std::string_view, std::uint64_t>, 6> kUnits{
+      {{"ns", 1},
+       {"us", 1'000},
+       {"ms", 1'000'000},
+       {"s", 1'000'000'000},
+       {"m", 60'000'000'000},
+       {"h", 3'600'000'000'000}}};
   for (const auto& [name, unit_ns] : kUnits) {
     if (unit != name) continue;
     if (*whole > std::numeric_limits<std::uint64_t>::max() / unit_ns) return std::nullopt;
@@ -524,8 +565,10 @@ std::optional<Expectation> ParseExpectation(std::string_view name) noexcept {
 
 bool ExpectationHeld(Expectation expectation, ExitCode subscriber_exit) noexcept {
   switch (expectation) {
-    case Expectation::kComplete: return subscriber_exit == ExitCode::kSuccess;
-    case Expectation::kLapped: return subscriber_exit == ExitCode::kLapped;
+    case Expectation::kComplete:
+      return subscriber_exit == ExitCode::kSuccess;
+    case Expectation::kLapped:
+      return subscriber_exit == ExitCode::kLapped;
   }
   return false;
 }
@@ -550,7 +593,8 @@ ScenarioConfig LoadScenario(const std::string& path) {
   std::ostringstream text;
   text << file.rdbuf();
   if (file.bad()) throw ConfigError(fmt::format("{}: cannot read the scenario file", path));
-  std::filesystem::path base_dir = std::filesystem::absolute(std::filesystem::path(path)).parent_path();
+  std::filesystem::path base_dir =
+      std::filesystem::absolute(std::filesystem::path(path)).parent_path();
   return Loader(path, base_dir).Parse(text.str());
 }
 
@@ -561,7 +605,8 @@ ScenarioConfig LoadScenarioFromString(std::string_view text, const std::string& 
   return Loader(display_name, base).Parse(text);
 }
 
-const SubscriberConfig* FindSubscriber(const ScenarioConfig& scenario, std::string_view name) noexcept {
+const SubscriberConfig* FindSubscriber(const ScenarioConfig& scenario,
+                                       std::string_view name) noexcept {
   for (const auto& subscriber : scenario.subscribers) {
     if (subscriber.name == name) return &subscriber;
   }

@@ -29,8 +29,8 @@ class BodyWriter {
 
   void PutString(std::string_view field, std::string_view text) {
     if (text.size() > std::numeric_limits<std::uint16_t>::max()) {
-      throw std::length_error(fmt::format("{}: {} is {} bytes, at most 65535 fit", body_name_,
-                                          field, text.size()));
+      throw std::length_error(
+          fmt::format("{}: {} is {} bytes, at most 65535 fit", body_name_, field, text.size()));
     }
     Put<std::uint16_t>(static_cast<std::uint16_t>(text.size()));
     const auto* first = reinterpret_cast<const std::byte*>(text.data());
@@ -78,7 +78,8 @@ class BodyReader {
 
   void ExpectEnd() {
     if (error_.empty() && offset_ != body_.size()) {
-      Fail(fmt::format("{} unexpected trailing bytes at offset {}", body_.size() - offset_, offset_));
+      Fail(fmt::format("{} unexpected trailing bytes at offset {}", body_.size() - offset_,
+                       offset_));
     }
   }
 
@@ -115,11 +116,16 @@ void CheckVersion(BodyReader& reader) {
 
 std::string_view Describe(EnvelopeError error) noexcept {
   switch (error) {
-    case EnvelopeError::kNone: return "valid";
-    case EnvelopeError::kTooShort: return "message shorter than the 32-byte envelope";
-    case EnvelopeError::kUnknownKind: return "unknown message kind (expected 1 data, 2 start, 3 end)";
-    case EnvelopeError::kUnknownPayloadKind: return "unknown payload kind";
-    case EnvelopeError::kReservedNotZero: return "reserved envelope field is not zero";
+    case EnvelopeError::kNone:
+      return "valid";
+    case EnvelopeError::kTooShort:
+      return "message shorter than the 32-byte envelope";
+    case EnvelopeError::kUnknownKind:
+      return "unknown message kind (expected 1 data, 2 start, 3 end)";
+    case EnvelopeError::kUnknownPayloadKind:
+      return "unknown payload kind";
+    case EnvelopeError::kReservedNotZero:
+      return "reserved envelope field is not zero";
     case EnvelopeError::kPayloadSizeMismatch:
       return "envelope payload_size does not match the bytes after the envelope";
   }
@@ -170,7 +176,8 @@ BodyDecodeResult<StartOfStream> DecodeStartOfStream(std::span<const std::byte> b
     if (FormatName(body.format) == "unknown") {
       reader.Fail(fmt::format("unknown format {} at offset {}", format, format_offset));
     } else if (PayloadKindName(body.payload_kind) == "unknown") {
-      reader.Fail(fmt::format("unknown payload kind {} at offset {}", payload_kind, format_offset + 1));
+      reader.Fail(
+          fmt::format("unknown payload kind {} at offset {}", payload_kind, format_offset + 1));
     }
   }
   BodyDecodeResult<StartOfStream> result;

@@ -18,7 +18,8 @@ constexpr std::array<ExitCodeEntry, 7> kExitCodes{{
     {ExitCode::kWriterGone, "writer_gone", "writer gone or stream ended abnormally"},
     {ExitCode::kVerification, "verification",
      "verification failed (checksum, sequence gap, count or digest mismatch)"},
-    {ExitCode::kExpectation, "expectation", "a process's outcome differed from the scenario's expectation"},
+    {ExitCode::kExpectation, "expectation",
+     "a process's outcome differed from the scenario's expectation"},
 }};
 }  // namespace
 

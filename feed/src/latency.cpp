@@ -38,7 +38,8 @@ LatencySummary LatencyHistogram::Summarize() const noexcept {
 }
 
 void LatencyHistogram::Merge(const LatencyHistogram& other) noexcept {
-  for (std::size_t index = 0; index < counts_.size(); ++index) counts_[index] += other.counts_[index];
+  for (std::size_t index = 0; index < counts_.size(); ++index)
+    counts_[index] += other.counts_[index];
   count_ += other.count_;
   sum_ns_ += other.sum_ns_;
   min_ns_ = std::min(min_ns_, other.min_ns_);

@@ -39,10 +39,14 @@ std::optional<PaceMode> ParsePaceMode(std::string_view name) noexcept {
 
 std::string DescribePace(const PaceConfig& pace) {
   switch (pace.mode) {
-    case PaceMode::kTop: return "top speed";
-    case PaceMode::kMessagesPerSecond: return fmt::format("{} messages/s", pace.rate);
-    case PaceMode::kBytesPerSecond: return fmt::format("{} bytes/s", pace.rate);
-    case PaceMode::kRecorded: return fmt::format("recorded x{}", pace.speed);
+    case PaceMode::kTop:
+      return "top speed";
+    case PaceMode::kMessagesPerSecond:
+      return fmt::format("{} messages/s", pace.rate);
+    case PaceMode::kBytesPerSecond:
+      return fmt::format("{} bytes/s", pace.rate);
+    case PaceMode::kRecorded:
+      return fmt::format("recorded x{}", pace.speed);
   }
   return "unknown pace";
 }
@@ -63,8 +67,8 @@ void PaceSchedule::StartNextLoop() noexcept {
   if (mode_ != PaceMode::kRecorded || loop_messages_ == 0) return;
   const std::uint64_t span_ns = loop_last_ns_ - loop_first_ns_;
   const std::uint64_t mean_gap_ns = loop_messages_ > 1 ? span_ns / (loop_messages_ - 1) : 0;
-  loop_offset_ns_ =
-      pacing_detail::SaturatingAdd(loop_offset_ns_, pacing_detail::SaturatingAdd(span_ns, mean_gap_ns));
+  loop_offset_ns_ = pacing_detail::SaturatingAdd(
+      loop_offset_ns_, pacing_detail::SaturatingAdd(span_ns, mean_gap_ns));
   loop_messages_ = 0;
 }
 

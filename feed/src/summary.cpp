@@ -17,8 +17,12 @@ class JsonObject {
   JsonObject& Field(std::string_view key, std::string_view value) {
     return Raw(key, JsonString(value));
   }
-  JsonObject& Field(std::string_view key, const char* value) { return Field(key, std::string_view(value)); }
-  JsonObject& Field(std::string_view key, std::uint64_t value) { return Raw(key, fmt::format("{}", value)); }
+  JsonObject& Field(std::string_view key, const char* value) {
+    return Field(key, std::string_view(value));
+  }
+  JsonObject& Field(std::string_view key, std::uint64_t value) {
+    return Raw(key, fmt::format("{}", value));
+  }
   JsonObject& Field(std::string_view key, int value) { return Raw(key, fmt::format("{}", value)); }
   JsonObject& Field(std::string_view key, bool value) { return Raw(key, value ? "true" : "false"); }
   JsonObject& Field(std::string_view key, double value) {
@@ -92,7 +96,8 @@ class JsonReader {
       if (!value->IsScalar()) Wrong(key, "an integer");
       const std::string& text = value->Scalar();
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-      if (text.empty() || error != std::errc{} || end != text.data() + text.size()) Wrong(key, "an integer");
+      if (text.empty() || error != std::errc{} || end != text.data() + text.size())
+        Wrong(key, "an integer");
     }
   }
   void Read(const YAML::Node& object, std::string_view key, bool& out) const {
@@ -112,7 +117,8 @@ class JsonReader {
       if (!value->IsScalar()) Wrong(key, "a number");
       const std::string& text = value->Scalar();
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-      if (text.empty() || error != std::errc{} || end != text.data() + text.size()) Wrong(key, "a number");
+      if (text.empty() || error != std::errc{} || end != text.data() + text.size())
+        Wrong(key, "a number");
     }
   }
   void ReadDigest(const YAML::Node& object, std::string_view key, std::uint64_t& out) const {
@@ -123,7 +129,8 @@ class JsonReader {
           text.size() > 2 && text.starts_with("0x")
               ? std::from_chars(text.data() + 2, text.data() + text.size(), out, 16)
               : std::from_chars_result{text.data(), std::errc::invalid_argument};
-      if (error != std::errc{} || end != text.data() + text.size()) Wrong(key, "a digest string \"0x...\"");
+      if (error != std::errc{} || end != text.data() + text.size())
+        Wrong(key, "a digest string \"0x...\"");
     }
   }
   void Read(const YAML::Node& object, std::string_view key, LatencySummary& out) const {
@@ -165,7 +172,9 @@ constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 
 // Length of the valid UTF-8 sequence starting at text[position], or 0.
 std::size_t Utf8SequenceLength(std::string_view text, std::size_t position) {
-  const auto byte = [&](std::size_t offset) { return static_cast<unsigned char>(text[position + offset]); };
+  const auto byte = [&](std::size_t offset) {
+    return static_cast<unsigned char>(text[position + offset]);
+  };
   const unsigned char lead = byte(0);
   std::size_t length = 0;
   std::uint32_t code_point = 0;
@@ -198,7 +207,8 @@ std::string WithThousands(std::string digits) {
   std::string grouped;
   const std::size_t first_group = digits.size() % 3 == 0 ? 3 : digits.size() % 3;
   for (std::size_t position = 0; position < digits.size(); ++position) {
-    if (position != 0 && (position - first_group) % 3 == 0 && position >= first_group) grouped += ',';
+    if (position != 0 && (position - first_group) % 3 == 0 && position >= first_group)
+      grouped += ',';
     grouped += digits[position];
   }
   return grouped;
@@ -267,13 +277,20 @@ std::string FormatDigest(std::uint64_t digest) { return fmt::format("0x{:016x}",
 
 std::string_view OutcomeForExitCode(ExitCode code) noexcept {
   switch (code) {
-    case ExitCode::kSuccess: return "complete";
-    case ExitCode::kUsage: return "usage_error";
-    case ExitCode::kInput: return "input_error";
-    case ExitCode::kLapped: return "lapped";
-    case ExitCode::kWriterGone: return "writer_gone";
-    case ExitCode::kVerification: return "verification_failed";
-    case ExitCode::kExpectation: return "expectation_failed";
+    case ExitCode::kSuccess:
+      return "complete";
+    case ExitCode::kUsage:
+      return "usage_error";
+    case ExitCode::kInput:
+      return "input_error";
+    case ExitCode::kLapped:
+      return "lapped";
+    case ExitCode::kWriterGone:
+      return "writer_gone";
+    case ExitCode::kVerification:
+      return "verification_failed";
+    case ExitCode::kExpectation:
+      return "expectation_failed";
   }
   return "unknown";
 }
@@ -296,13 +313,27 @@ std::string JsonString(std::string_view text) {
       continue;
     }
     switch (byte) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         // Other controls, and DEL (not printable in YAML, which reads these back).
         if (byte < 0x20 || byte == 0x7F) {
@@ -344,7 +375,8 @@ std::string SubscriberSummary::ToJson() const {
       .Raw("latency_ns", LatencyJson(latency));
   if (lapped) {
     JsonObject lapped_object;
-    lapped_object.Field("sequence_reached", lapped->sequence_reached).Field("bytes_behind", lapped->bytes_behind);
+    lapped_object.Field("sequence_reached", lapped->sequence_reached)
+        .Field("bytes_behind", lapped->bytes_behind);
     if (lapped->messages_behind) {
       lapped_object.Field("messages_behind", *lapped->messages_behind);
     } else {
@@ -406,17 +438,18 @@ SubscriberSummary ParseSubscriberSummaryJson(std::string_view json) {
 // ---- Publisher summary -----------------------------------------------------
 
 std::string PublisherSummary::ToJson() const {
-  const std::string pacing_json = JsonObject()
-                                      .Field("messages", pacing.messages)
-                                      .Field("bytes", pacing.bytes)
-                                      .Field("duration_ns", pacing.duration_ns)
-                                      .Field("achieved_messages_per_second", pacing.achieved_messages_per_second)
-                                      .Field("scheduled_messages_per_second", pacing.scheduled_messages_per_second)
-                                      .Field("achieved_bytes_per_second", pacing.achieved_bytes_per_second)
-                                      .Field("scheduled_bytes_per_second", pacing.scheduled_bytes_per_second)
-                                      .Field("late_messages", pacing.late_messages)
-                                      .Raw("lateness_ns", LatencyJson(pacing.lateness))
-                                      .Finish();
+  const std::string pacing_json =
+      JsonObject()
+          .Field("messages", pacing.messages)
+          .Field("bytes", pacing.bytes)
+          .Field("duration_ns", pacing.duration_ns)
+          .Field("achieved_messages_per_second", pacing.achieved_messages_per_second)
+          .Field("scheduled_messages_per_second", pacing.scheduled_messages_per_second)
+          .Field("achieved_bytes_per_second", pacing.achieved_bytes_per_second)
+          .Field("scheduled_bytes_per_second", pacing.scheduled_bytes_per_second)
+          .Field("late_messages", pacing.late_messages)
+          .Raw("lateness_ns", LatencyJson(pacing.lateness))
+          .Finish();
   return JsonObject()
       .Field("ring", ring)
       .Field("input", input)
@@ -498,27 +531,32 @@ std::string RenderText(const SubscriberSummary& summary) {
       {"ring", summary.ring},
       {"messages", FormatCount(summary.messages)},
       {"bytes", FormatCount(summary.bytes)},
-      {"gaps", fmt::format("{} ({} messages missing)", FormatCount(summary.gaps), FormatCount(summary.missing_messages))},
+      {"gaps", fmt::format("{} ({} messages missing)", FormatCount(summary.gaps),
+                           FormatCount(summary.missing_messages))},
       {"checksum failures", FormatCount(summary.checksum_failures)},
       {"decode errors", FormatCount(summary.decode_errors)},
   };
   if (summary.late_join) lines.emplace_back("joined", "late, at the live end");
   if (summary.end_of_stream) {
-    lines.emplace_back("end of stream", fmt::format("{} messages announced", FormatCount(summary.expected_messages)));
-    lines.emplace_back("digest", fmt::format("{} ({} expected {})", summary.digest_match ? "match" : "MISMATCH",
-                                             FormatDigest(summary.digest_actual),
-                                             FormatDigest(summary.digest_expected)));
+    lines.emplace_back("end of stream", fmt::format("{} messages announced",
+                                                    FormatCount(summary.expected_messages)));
+    lines.emplace_back(
+        "digest",
+        fmt::format("{} ({} expected {})", summary.digest_match ? "match" : "MISMATCH",
+                    FormatDigest(summary.digest_actual), FormatDigest(summary.digest_expected)));
   } else {
     lines.emplace_back("end of stream", "not received");
   }
   lines.emplace_back("latency", LatencyLine(summary.latency));
   if (summary.lapped) {
-    lines.emplace_back("lapped", fmt::format("at sequence {}, {} bytes behind{}", FormatCount(summary.lapped->sequence_reached),
-                                             FormatCount(summary.lapped->bytes_behind),
-                                             summary.lapped->messages_behind
-                                                 ? fmt::format(", {} messages behind",
-                                                               FormatCount(*summary.lapped->messages_behind))
-                                                 : std::string()));
+    lines.emplace_back(
+        "lapped",
+        fmt::format(
+            "at sequence {}, {} bytes behind{}", FormatCount(summary.lapped->sequence_reached),
+            FormatCount(summary.lapped->bytes_behind),
+            summary.lapped->messages_behind
+                ? fmt::format(", {} messages behind", FormatCount(*summary.lapped->messages_behind))
+                : std::string()));
   }
   for (const auto& [type, count] : summary.message_types) {
     lines.emplace_back(fmt::format("type {}", type), FormatCount(count));
@@ -541,7 +579,8 @@ std::string RenderText(const PublisherSummary& summary) {
                    ? fmt::format("{} messages/s achieved, {} scheduled",
                                  FormatRate(summary.pacing.achieved_messages_per_second),
                                  FormatRate(summary.pacing.scheduled_messages_per_second))
-                   : fmt::format("{} messages/s achieved", FormatRate(summary.pacing.achieved_messages_per_second))},
+                   : fmt::format("{} messages/s achieved",
+                                 FormatRate(summary.pacing.achieved_messages_per_second))},
       {"lateness", summary.pacing.lateness.count == 0
                        ? std::string("-")
                        : fmt::format("p50 {}  p99 {}  max {}  ({} messages over 1 ms late)",
@@ -573,8 +612,8 @@ std::string RenderSubscriberTable(std::span<const SubscriberSummary> summaries) 
   for (const auto& summary : summaries) {
     const bool has_latency = summary.latency.count != 0;
     table.AddRow({summary.name, summary.outcome, fmt::format("{}", summary.exit_code),
-                  FormatCount(summary.messages), FormatCount(summary.bytes), FormatCount(summary.gaps),
-                  FormatCount(summary.checksum_failures),
+                  FormatCount(summary.messages), FormatCount(summary.bytes),
+                  FormatCount(summary.gaps), FormatCount(summary.checksum_failures),
                   summary.end_of_stream ? (summary.digest_match ? "match" : "MISMATCH") : "-",
                   has_latency ? FormatDuration(summary.latency.p50_ns) : "-",
                   has_latency ? FormatDuration(summary.latency.p99_ns) : "-",

@@ -24,12 +24,16 @@ std::string ErrorOf(const std::string& text) {
 }
 
 // The message must start with "scenario.yaml:<line>: <key path>: " and contain `expected`.
-void ExpectError(const std::string& text, int line, const std::string& key_path, const std::string& expected) {
+void ExpectError(const std::string& text, int line, const std::string& key_path,
+                 const std::string& expected) {
   const std::string message = ErrorOf(text);
   ASSERT_FALSE(message.empty()) << "loaded without error:\n" << text;
-  const std::string prefix = std::string(kFile) + ":" + std::to_string(line) + ": " + key_path + ": ";
-  EXPECT_EQ(message.rfind(prefix, 0), 0u) << "message: " << message << "\nexpected prefix: " << prefix;
-  EXPECT_NE(message.find(expected), std::string::npos) << "message: " << message << "\nexpected: " << expected;
+  const std::string prefix =
+      std::string(kFile) + ":" + std::to_string(line) + ": " + key_path + ": ";
+  EXPECT_EQ(message.rfind(prefix, 0), 0u)
+      << "message: " << message << "\nexpected prefix: " << prefix;
+  EXPECT_NE(message.find(expected), std::string::npos)
+      << "message: " << message << "\nexpected: " << expected;
 }
 
 constexpr const char* kMinimal = R"(ring: { name: r }
@@ -117,15 +121,15 @@ TEST(LoadScenario, OmittedKeysTakeTheDocumentedDefaults) {
 }
 
 TEST(LoadScenario, AbsoluteInputPathsAreKept) {
-  const auto scenario =
-      LoadScenarioFromString("ring: { name: r }\npublisher: { input: /data/x.pcap, format: pcap }\n", kFile, "/base");
+  const auto scenario = LoadScenarioFromString(
+      "ring: { name: r }\npublisher: { input: /data/x.pcap, format: pcap }\n", kFile, "/base");
   EXPECT_EQ(scenario.publisher.input, "/data/x.pcap");
   EXPECT_EQ(scenario.publisher.format, Format::kIexTpPcap);
 }
 
 TEST(LoadScenario, RelativeInputResolvesAgainstTheYamlFilesDirectory) {
-  const auto directory = std::filesystem::temp_directory_path() /
-                         ("feed_config_test_" + std::to_string(::getpid()));
+  const auto directory =
+      std::filesystem::temp_directory_path() / ("feed_config_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(directory / "configs");
   struct Cleanup {
     std::filesystem::path path;
@@ -143,7 +147,8 @@ TEST(LoadScenario, UnreadableFileNamesTheFile) {
     LoadScenario("/nonexistent/dir/scenario.yaml");
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& error) {
-    EXPECT_NE(std::string(error.what()).find("/nonexistent/dir/scenario.yaml"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/dir/scenario.yaml"), std::string::npos)
+        << error.what();
   }
 }
 
@@ -155,15 +160,18 @@ TEST(LoadScenarioErrors, UnknownKeyNamesFileLineAndKey) {
 }
 
 TEST(LoadScenarioErrors, UnknownKeyInsideASubscriberNamesItsIndex) {
-  ExpectError(std::string(kMinimal) + "subscribers:\n  - name: a\n  - name: b\n    throttle: { delay_ms: 5 }\n", 6,
-              "subscribers[1].throttle.delay_ms", "unknown key; expected one of delay_us, max_rate");
+  ExpectError(std::string(kMinimal) +
+                  "subscribers:\n  - name: a\n  - name: b\n    throttle: { delay_ms: 5 }\n",
+              6, "subscribers[1].throttle.delay_ms",
+              "unknown key; expected one of delay_us, max_rate");
 }
 
 TEST(LoadScenarioErrors, MissingRequiredKeyNamesTheMappingLine) {
-  ExpectError("publisher: { input: x }\nring:\n  capacity: 64KiB\n", 3, "ring.name", "required key is missing");
-  ExpectError("ring: { name: r }\n", 1, "publisher", "required key is missing");
-  ExpectError(std::string(kMinimal) + "subscribers:\n  - expect: lapped\n", 4, "subscribers[0].name",
+  ExpectError("publisher: { input: x }\nring:\n  capacity: 64KiB\n", 3, "ring.name",
               "required key is missing");
+  ExpectError("ring: { name: r }\n", 1, "publisher", "required key is missing");
+  ExpectError(std::string(kMinimal) + "subscribers:\n  - expect: lapped\n", 4,
+              "subscribers[0].name", "required key is missing");
 }
 
 TEST(LoadScenarioErrors, WrongTypeSaysWhatWasExpectedAndGot) {
@@ -172,8 +180,8 @@ TEST(LoadScenarioErrors, WrongTypeSaysWhatWasExpectedAndGot) {
   ExpectError(std::string(kMinimal) + "subscribers:\n  name: a\n", 4, "subscribers",
               "expected a sequence of subscribers, got a mapping");
   ExpectError("ring: r\npublisher: { input: x }\n", 1, "ring", "expected a mapping, got \"r\"");
-  ExpectError("ring: { name: r }\npublisher: { input: x, max_sleep_ms: 1.5 }\n", 2, "publisher.max_sleep_ms",
-              "expected an integer in 1..3600000, got \"1.5\"");
+  ExpectError("ring: { name: r }\npublisher: { input: x, max_sleep_ms: 1.5 }\n", 2,
+              "publisher.max_sleep_ms", "expected an integer in 1..3600000, got \"1.5\"");
   ExpectError("ring: { name: r }\npublisher: { input: x, loop: sometimes }\n", 2, "publisher.loop",
               "expected an integer >= 1 or \"forever\", got \"sometimes\"");
 }
@@ -185,69 +193,83 @@ TEST(LoadScenarioErrors, TopLevelThatIsNotAMappingIsAnError) {
 }
 
 TEST(LoadScenarioErrors, OutOfRangeValuesNameTheRange) {
-  ExpectError("ring: { name: r }\npublisher: { input: x, max_sleep_ms: 0 }\n", 2, "publisher.max_sleep_ms",
-              "expected an integer in 1..3600000, got \"0\"");
+  ExpectError("ring: { name: r }\npublisher: { input: x, max_sleep_ms: 0 }\n", 2,
+              "publisher.max_sleep_ms", "expected an integer in 1..3600000, got \"0\"");
   ExpectError("ring:\n  name: r\n  capacity: 3000\npublisher: { input: x }\n", 3, "ring.capacity",
               "expected a power of two from 4KiB to 16GiB");
-  ExpectError("ring:\n  name: r\n  capacity: 32GiB\npublisher: { input: x }\n", 3, "ring.capacity", "32GiB");
-  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: recorded, speed: 0 }\n", 4,
-              "publisher.pace.speed", "expected a number in 0.001..1000000, got \"0\"");
-  ExpectError("ring: { name: r }\npublisher: { input: x, loop: 0 }\n", 2, "publisher.loop", "got \"0\"");
+  ExpectError("ring:\n  name: r\n  capacity: 32GiB\npublisher: { input: x }\n", 3, "ring.capacity",
+              "32GiB");
+  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: recorded, speed: 0 }\n",
+              4, "publisher.pace.speed", "expected a number in 0.001..1000000, got \"0\"");
+  ExpectError("ring: { name: r }\npublisher: { input: x, loop: 0 }\n", 2, "publisher.loop",
+              "got \"0\"");
   ExpectError("ring: { name: \"has space\" }\npublisher: { input: x }\n", 1, "ring.name",
               "expected 1..200 characters of A-Z a-z 0-9 _ . -, got \"has space\"");
-  ExpectError(std::string(kMinimal) + "subscribers:\n  - name: a\n    throttle: { delay_us: 10000001 }\n", 5,
-              "subscribers[0].throttle.delay_us", "expected an integer in 0..10000000");
+  ExpectError(
+      std::string(kMinimal) + "subscribers:\n  - name: a\n    throttle: { delay_us: 10000001 }\n",
+      5, "subscribers[0].throttle.delay_us", "expected an integer in 0..10000000");
 }
 
 TEST(LoadScenarioErrors, BadEnumListsTheChoices) {
-  ExpectError(std::string(kMinimal) + "subscribers:\n  - name: healthy\n  - name: slow\n    expect: lap\n", 6,
-              "subscribers[1].expect", "expected one of complete, lapped, got \"lap\"");
+  ExpectError(
+      std::string(kMinimal) + "subscribers:\n  - name: healthy\n  - name: slow\n    expect: lap\n",
+      6, "subscribers[1].expect", "expected one of complete, lapped, got \"lap\"");
   ExpectError("ring: { name: r }\npublisher: { input: x, format: csv }\n", 2, "publisher.format",
               "expected one of auto, itch, pcap, lines, recording, got \"csv\"");
-  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace:\n    mode: fast\n", 5, "publisher.pace.mode",
+  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace:\n    mode: fast\n", 5,
+              "publisher.pace.mode",
               "expected one of top, messages_per_second, bytes_per_second, recorded, got \"fast\"");
-  ExpectError(std::string(kMinimal) + "subscribers: [ { name: a, idle: sleep } ]\n", 3, "subscribers[0].idle",
-              "expected one of spin, yield, futex, got \"sleep\"");
+  ExpectError(std::string(kMinimal) + "subscribers: [ { name: a, idle: sleep } ]\n", 3,
+              "subscribers[0].idle", "expected one of spin, yield, futex, got \"sleep\"");
 }
 
 TEST(LoadScenarioErrors, BadSizeStringIsRejected) {
   ExpectError("ring:\n  name: r\n  capacity: 64KB\npublisher: { input: x }\n", 3, "ring.capacity",
               "got \"64KB\"");
-  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: bytes_per_second, rate: 1.5MiB }\n", 4,
-              "publisher.pace.rate", "got \"1.5MiB\"");
+  ExpectError(
+      "ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: bytes_per_second, rate: 1.5MiB "
+      "}\n",
+      4, "publisher.pace.rate", "got \"1.5MiB\"");
 }
 
 TEST(LoadScenarioErrors, SyntaxErrorNamesFileAndLine) {
-  const std::string message = ErrorOf("ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: top\nsubscribers: []\n");
+  const std::string message =
+      ErrorOf("ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: top\nsubscribers: []\n");
   EXPECT_EQ(message.rfind("scenario.yaml:", 0), 0u) << message;
   EXPECT_NE(message.find("YAML syntax error"), std::string::npos) << message;
-  const std::string bad_indent = ErrorOf("ring:\n  name: r\n   capacity: 1MiB\npublisher: { input: x }\n");
+  const std::string bad_indent =
+      ErrorOf("ring:\n  name: r\n   capacity: 1MiB\npublisher: { input: x }\n");
   EXPECT_EQ(bad_indent.rfind("scenario.yaml:3:", 0), 0u) << bad_indent;
 }
 
 TEST(LoadScenarioErrors, PaceKeysMustMatchTheMode) {
-  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: messages_per_second }\n", 4,
-              "publisher.pace.rate", "required key is missing (mode messages_per_second)");
+  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: messages_per_second }\n",
+              4, "publisher.pace.rate", "required key is missing (mode messages_per_second)");
   ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: recorded, rate: 5 }\n", 4,
-              "publisher.pace.rate", "applies only to modes messages_per_second and bytes_per_second");
-  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace: { speed: 2 }\n", 4, "publisher.pace.speed",
-              "applies only to mode recorded, mode is top");
+              "publisher.pace.rate",
+              "applies only to modes messages_per_second and bytes_per_second");
+  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  pace: { speed: 2 }\n", 4,
+              "publisher.pace.speed", "applies only to mode recorded, mode is top");
 }
 
 TEST(LoadScenarioErrors, WindowMustEndAfterItStarts) {
-  ExpectError("ring: { name: r }\npublisher:\n  input: x\n  window:\n    start_ns: 500\n    end_ns: 500\n", 6,
-              "publisher.window.end_ns", "expected an end after start_ns 500, got 500");
+  ExpectError(
+      "ring: { name: r }\npublisher:\n  input: x\n  window:\n    start_ns: 500\n    end_ns: 500\n",
+      6, "publisher.window.end_ns", "expected an end after start_ns 500, got 500");
 }
 
 TEST(LoadScenarioErrors, DuplicatesAreRejected) {
-  ExpectError(std::string(kMinimal) + "subscribers:\n  - name: a\n  - name: a\n", 5, "subscribers[1].name",
-              "expected a unique name, \"a\" is used twice");
-  ExpectError("ring: { name: r, name: s }\npublisher: { input: x }\n", 1, "ring.name", "duplicate key");
+  ExpectError(std::string(kMinimal) + "subscribers:\n  - name: a\n  - name: a\n", 5,
+              "subscribers[1].name", "expected a unique name, \"a\" is used twice");
+  ExpectError("ring: { name: r, name: s }\npublisher: { input: x }\n", 1, "ring.name",
+              "duplicate key");
 }
 
 TEST(LoadScenario, BytesRateAcceptsSizes) {
   const auto scenario = LoadScenarioFromString(
-      "ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: bytes_per_second, rate: 10MiB }\n", kFile, "/");
+      "ring: { name: r }\npublisher:\n  input: x\n  pace: { mode: bytes_per_second, rate: 10MiB "
+      "}\n",
+      kFile, "/");
   EXPECT_EQ(scenario.publisher.pace.rate, 10u << 20);
 }
 

@@ -36,13 +36,13 @@ TEST(Envelope, MaxPayloadLeavesRoomForTheEnvelopeInARingMessage) {
 TEST(Envelope, WireLayoutIsFixedLittleEndian) {
   std::array<std::byte, kEnvelopeBytes> wire{};
   EncodeEnvelope(SampleEnvelope(), wire);
-  const auto expected = Bytes({0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,    // sequence
-                               0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11,    // publish_time_ns
-                               0x28, 0x27, 0x26, 0x25, 0x24, 0x23, 0x22, 0x21,    // payload_checksum
-                               0x03, 0x00, 0x00, 0x00,                            // payload_size
-                               0x01,                                              // kind: data
-                               0x01,                                              // payload kind: itch
-                               0x00, 0x00});                                      // reserved
+  const auto expected = Bytes({0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,  // sequence
+                               0x18, 0x17, 0x16, 0x15, 0x14, 0x13, 0x12, 0x11,  // publish_time_ns
+                               0x28, 0x27, 0x26, 0x25, 0x24, 0x23, 0x22, 0x21,  // payload_checksum
+                               0x03, 0x00, 0x00, 0x00,                          // payload_size
+                               0x01,                                            // kind: data
+                               0x01,          // payload kind: itch
+                               0x00, 0x00});  // reserved
   EXPECT_EQ(std::vector<std::byte>(wire.begin(), wire.end()), expected);
 }
 
@@ -159,12 +159,12 @@ TEST(ControlBodies, EndOfStreamLayoutIsFixedLittleEndian) {
   end.payload_bytes = 0x0304;
   end.digest = 0x05;
   end.detail = "x";
-  const auto expected = Bytes({0x01, 0x00,                                       // version 1
-                               0x02, 0x00,                                       // reason, reserved
-                               0x02, 0, 0, 0, 0, 0, 0, 0,                        // message_count
-                               0x04, 0x03, 0, 0, 0, 0, 0, 0,                     // payload_bytes
-                               0x05, 0, 0, 0, 0, 0, 0, 0,                        // digest
-                               0x01, 0x00, 'x'});                                // detail
+  const auto expected = Bytes({0x01, 0x00,                     // version 1
+                               0x02, 0x00,                     // reason, reserved
+                               0x02, 0,    0,  0, 0, 0, 0, 0,  // message_count
+                               0x04, 0x03, 0,  0, 0, 0, 0, 0,  // payload_bytes
+                               0x05, 0,    0,  0, 0, 0, 0, 0,  // digest
+                               0x01, 0x00, 'x'});              // detail
   EXPECT_EQ(EncodeEndOfStream(end), expected);
 }
 
@@ -220,7 +220,8 @@ TEST(ControlBodies, EncodeRefusesBodiesThatDoNotFitARingMessage) {
 }
 
 TEST(EndReason, NamesRoundTrip) {
-  for (const EndReason reason : {EndReason::kCompleted, EndReason::kInterrupted, EndReason::kInputError}) {
+  for (const EndReason reason :
+       {EndReason::kCompleted, EndReason::kInterrupted, EndReason::kInputError}) {
     EXPECT_EQ(ParseEndReason(EndReasonName(reason)), reason);
   }
   EXPECT_EQ(EndReasonName(EndReason::kInputError), "input_error");

@@ -14,7 +14,8 @@ namespace {
 
 // Nearest-rank percentile of a sorted sample: the value at rank ceil(p/100 * n).
 std::uint64_t ExactPercentile(const std::vector<std::uint64_t>& sorted, double percentile) {
-  const auto rank = static_cast<std::size_t>(std::ceil(percentile / 100.0 * static_cast<double>(sorted.size())));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(percentile / 100.0 * static_cast<double>(sorted.size())));
   return sorted[std::max<std::size_t>(rank, 1) - 1];
 }
 
@@ -59,7 +60,8 @@ TEST(LatencyHistogram, PercentilesOfRandomDataAreWithinStatedPrecision) {
   }
   std::sort(values.begin(), values.end());
   for (const double percentile : {1.0, 10.0, 50.0, 90.0, 99.0, 99.9, 99.99}) {
-    ExpectWithinPrecision(histogram.Percentile(percentile), ExactPercentile(values, percentile), percentile);
+    ExpectWithinPrecision(histogram.Percentile(percentile), ExactPercentile(values, percentile),
+                          percentile);
   }
   EXPECT_EQ(histogram.min(), values.front());
   EXPECT_EQ(histogram.max(), values.back());
@@ -80,7 +82,8 @@ TEST(LatencyHistogram, NarrowDistributionAroundAMicrosecond) {
   }
   std::sort(values.begin(), values.end());
   for (const double percentile : {50.0, 90.0, 99.0, 99.9}) {
-    ExpectWithinPrecision(histogram.Percentile(percentile), ExactPercentile(values, percentile), percentile);
+    ExpectWithinPrecision(histogram.Percentile(percentile), ExactPercentile(values, percentile),
+                          percentile);
   }
 }
 

@@ -27,7 +27,8 @@ PaceConfig Recorded(double speed) {
   return pace;
 }
 
-std::vector<std::uint64_t> Targets(PaceSchedule& schedule, const std::vector<std::uint64_t>& recorded_ns) {
+std::vector<std::uint64_t> Targets(PaceSchedule& schedule,
+                                   const std::vector<std::uint64_t>& recorded_ns) {
   std::vector<std::uint64_t> targets;
   for (const auto timestamp : recorded_ns) targets.push_back(schedule.Next(timestamp, 0));
   return targets;
@@ -63,20 +64,22 @@ TEST(PaceSchedule, MessagesPerSecondDoesNotDriftOverABillionMessages) {
 }
 
 TEST(PaceSchedule, MessagesPerSecondMatchesClosedFormForAwkwardRates) {
-  for (const std::uint64_t rate : {std::uint64_t{1}, std::uint64_t{999'983}, std::uint64_t{1'000'000'007}, kMaxPaceRate}) {
+  for (const std::uint64_t rate :
+       {std::uint64_t{1}, std::uint64_t{999'983}, std::uint64_t{1'000'000'007}, kMaxPaceRate}) {
     PaceSchedule schedule(Rate(PaceMode::kMessagesPerSecond, rate), kNoCap);
     for (std::uint64_t index = 0; index < 100'000; ++index) {
-      ASSERT_EQ(schedule.Next(0, 0), ClosedForm(index, rate)) << "rate " << rate << " message " << index;
+      ASSERT_EQ(schedule.Next(0, 0), ClosedForm(index, rate))
+          << "rate " << rate << " message " << index;
     }
   }
 }
 
 TEST(PaceSchedule, BytesPerSecondWaitsForThePreviousBytes) {
   PaceSchedule schedule(Rate(PaceMode::kBytesPerSecond, 1'000), kNoCap);
-  EXPECT_EQ(schedule.Next(0, 100), 0u);          // nothing before it
-  EXPECT_EQ(schedule.Next(0, 250), 100 * kMs);   // 100 bytes at 1000 B/s
-  EXPECT_EQ(schedule.Next(0, 7), 350 * kMs);     // 350 bytes
-  EXPECT_EQ(schedule.Next(0, 1), 357 * kMs);     // 357 bytes
+  EXPECT_EQ(schedule.Next(0, 100), 0u);         // nothing before it
+  EXPECT_EQ(schedule.Next(0, 250), 100 * kMs);  // 100 bytes at 1000 B/s
+  EXPECT_EQ(schedule.Next(0, 7), 350 * kMs);    // 350 bytes
+  EXPECT_EQ(schedule.Next(0, 1), 357 * kMs);    // 357 bytes
 }
 
 TEST(PaceSchedule, RecordedTimestampsScaleBySpeed) {
@@ -86,10 +89,9 @@ TEST(PaceSchedule, RecordedTimestampsScaleBySpeed) {
     double speed;
     std::vector<std::uint64_t> expected;
   };
-  for (const Case& c : {Case{1.0, {0, 1 * kMs, 3 * kMs, 10 * kMs}},
-                        Case{0.5, {0, 2 * kMs, 6 * kMs, 20 * kMs}},
-                        Case{2.0, {0, 500'000, 1'500'000, 5 * kMs}},
-                        Case{10.0, {0, 100'000, 300'000, 1 * kMs}}}) {
+  for (const Case& c :
+       {Case{1.0, {0, 1 * kMs, 3 * kMs, 10 * kMs}}, Case{0.5, {0, 2 * kMs, 6 * kMs, 20 * kMs}},
+        Case{2.0, {0, 500'000, 1'500'000, 5 * kMs}}, Case{10.0, {0, 100'000, 300'000, 1 * kMs}}}) {
     PaceSchedule schedule(Recorded(c.speed), kNoCap);
     EXPECT_EQ(Targets(schedule, recorded), c.expected) << "speed " << c.speed;
   }
@@ -164,10 +166,12 @@ TEST(PaceSchedule, ByteCountsSaturateInsteadOfWrapping) {
 TEST(PaceSchedule, GapCapShortensLongRecordedGapsAndKeepsTheRestAbsolute) {
   constexpr std::uint64_t kHour = 3'600 * kSecond;
   PaceSchedule schedule(Recorded(1.0), 1 * kSecond);
-  EXPECT_EQ(Targets(schedule, {0, 500 * kMs, 2 * kHour, 2 * kHour + 5 * kMs, 2 * kHour + 5 * kSecond}),
-            (std::vector<std::uint64_t>{0, 500 * kMs, 1'500 * kMs, 1'505 * kMs, 2'505 * kMs}));
+  EXPECT_EQ(
+      Targets(schedule, {0, 500 * kMs, 2 * kHour, 2 * kHour + 5 * kMs, 2 * kHour + 5 * kSecond}),
+      (std::vector<std::uint64_t>{0, 500 * kMs, 1'500 * kMs, 1'505 * kMs, 2'505 * kMs}));
   // The two-hour gap lost 2 h - 1 s; the last gap (4.995 s) lost 3.995 s.
-  EXPECT_EQ(schedule.capped_ns(), (2 * kHour - 500 * kMs - 1 * kSecond) + (4'995 * kMs - 1 * kSecond));
+  EXPECT_EQ(schedule.capped_ns(),
+            (2 * kHour - 500 * kMs - 1 * kSecond) + (4'995 * kMs - 1 * kSecond));
 }
 
 TEST(RecordedWindow, StartIsInclusiveEndIsExclusive) {
@@ -186,7 +190,8 @@ TEST(RecordedWindow, FilteredMessagesArePacedFromTheFirstOneInside) {
   const RecordedWindow window{1'000, 3'000};
   PaceSchedule schedule(Recorded(1.0), kNoCap);
   std::vector<std::uint64_t> targets;
-  for (const std::uint64_t timestamp : {500ULL, 999ULL, 1'000ULL, 1'500ULL, 2'999ULL, 3'000ULL, 4'000ULL}) {
+  for (const std::uint64_t timestamp :
+       {500ULL, 999ULL, 1'000ULL, 1'500ULL, 2'999ULL, 3'000ULL, 4'000ULL}) {
     if (window.Classify(timestamp) == RecordedWindow::Position::kInside) {
       targets.push_back(schedule.Next(timestamp, 0));
     }
@@ -211,8 +216,10 @@ TEST(SleepBeforeSend, LateSendsCatchUpWithoutShiftingTheSchedule) {
     sent_at.push_back(now);
     if (message == 5) now += 50 * kMs;  // the publisher stalls after message 5
   }
-  for (std::size_t message = 6; message <= 10; ++message) EXPECT_EQ(sent_at[message], 100 * kMs) << message;
-  for (std::size_t message = 11; message < 20; ++message) EXPECT_EQ(sent_at[message], message * 10 * kMs) << message;
+  for (std::size_t message = 6; message <= 10; ++message)
+    EXPECT_EQ(sent_at[message], 100 * kMs) << message;
+  for (std::size_t message = 11; message < 20; ++message)
+    EXPECT_EQ(sent_at[message], message * 10 * kMs) << message;
 }
 
 TEST(PacingStats, ReportsAchievedAndScheduledRatesAndLateness) {
@@ -230,9 +237,9 @@ TEST(PacingStats, ReportsAchievedAndScheduledRatesAndLateness) {
   EXPECT_DOUBLE_EQ(report.achieved_messages_per_second, 100.0);
   EXPECT_DOUBLE_EQ(report.scheduled_messages_per_second, 100.0);
   EXPECT_DOUBLE_EQ(report.scheduled_bytes_per_second, 1'000.0);
-  EXPECT_EQ(report.late_messages, 1u);   // only message 51 is more than 1 ms late
+  EXPECT_EQ(report.late_messages, 1u);  // only message 51 is more than 1 ms late
   EXPECT_EQ(report.lateness.max_ns, 2 * kMs);
-  EXPECT_EQ(report.lateness.p50_ns, 0u);  // rank 51 of 101: on time
+  EXPECT_EQ(report.lateness.p50_ns, 0u);    // rank 51 of 101: on time
   EXPECT_EQ(report.lateness.p90_ns, 100u);  // rank 91: 100 ns (exact below 128 ns)
 }
 
@@ -246,8 +253,8 @@ TEST(PacingStats, TopSpeedReportsNoScheduledRate) {
 }
 
 TEST(PaceMode, NamesRoundTripAndDescriptionsReadWell) {
-  for (const PaceMode mode :
-       {PaceMode::kTop, PaceMode::kMessagesPerSecond, PaceMode::kBytesPerSecond, PaceMode::kRecorded}) {
+  for (const PaceMode mode : {PaceMode::kTop, PaceMode::kMessagesPerSecond,
+                              PaceMode::kBytesPerSecond, PaceMode::kRecorded}) {
     EXPECT_EQ(ParsePaceMode(PaceModeName(mode)), mode);
   }
   EXPECT_FALSE(ParsePaceMode("fast").has_value());

@@ -23,7 +23,8 @@ SubscriberSummary LappedSubscriber() {
   summary.gaps = 0;
   summary.decode_errors = 1;
   summary.duration_seconds = 0.75;
-  summary.latency = LatencySummary{1'234, 800, 9'000'000, 12'345.5, 2'000, 5'000, 1'000'000, 8'000'000};
+  summary.latency =
+      LatencySummary{1'234, 800, 9'000'000, 12'345.5, 2'000, 5'000, 1'000'000, 8'000'000};
   summary.lapped = LappedInfo{1'235, 1'048'600, 14'000};
   summary.error = "feed_demo: lapped at sequence 1235, 1048600 bytes (14000 messages) behind";
   return summary;
@@ -88,7 +89,7 @@ TEST(JsonString, EscapesQuotesBackslashesAndControlCharacters) {
 
 TEST(JsonString, ReplacesInvalidUtf8SoTheOutputStaysValidJson) {
   EXPECT_EQ(JsonString("bad\xff"), "\"bad\xEF\xBF\xBD\"");
-  EXPECT_EQ(JsonString("cut\xC3"), "\"cut\xEF\xBF\xBD\"");             // truncated sequence
+  EXPECT_EQ(JsonString("cut\xC3"), "\"cut\xEF\xBF\xBD\"");                    // truncated sequence
   EXPECT_EQ(JsonString("over\xC0\xAF"), "\"over\xEF\xBF\xBD\xEF\xBF\xBD\"");  // overlong '/'
   EXPECT_EQ(JsonString("\xED\xA0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // surrogate
 }
@@ -146,15 +147,17 @@ TEST(SubscriberSummaryJson, MalformedInputNamesTheProblem) {
   EXPECT_NE(message_of("{\"name\": \"a\", ").find("syntax error"), std::string::npos);
   EXPECT_NE(message_of("[1, 2]").find("expected an object"), std::string::npos);
   EXPECT_NE(message_of("{\"exit_code\": 0}").find("missing field name"), std::string::npos);
-  EXPECT_NE(message_of("{\"name\": \"a\", \"exit_code\": 0, \"messages\": -5}").find("field messages"),
-            std::string::npos);
-  EXPECT_NE(message_of("{\"name\": \"a\", \"exit_code\": 0, \"digest_actual\": 12}").find("digest_actual"),
+  EXPECT_NE(
+      message_of("{\"name\": \"a\", \"exit_code\": 0, \"messages\": -5}").find("field messages"),
+      std::string::npos);
+  EXPECT_NE(message_of("{\"name\": \"a\", \"exit_code\": 0, \"digest_actual\": 12}")
+                .find("digest_actual"),
             std::string::npos);
 }
 
 TEST(SubscriberSummaryJson, UnknownFieldsAreIgnored) {
-  const SubscriberSummary summary =
-      ParseSubscriberSummaryJson("{\"name\": \"a\", \"exit_code\": 0, \"from_the_future\": [1, 2]}");
+  const SubscriberSummary summary = ParseSubscriberSummaryJson(
+      "{\"name\": \"a\", \"exit_code\": 0, \"from_the_future\": [1, 2]}");
   EXPECT_EQ(summary.name, "a");
 }
 
@@ -181,7 +184,8 @@ TEST(PublisherSummaryJson, RoundTripsEveryField) {
   summary.pacing.achieved_bytes_per_second = 792'668.25;
   summary.pacing.scheduled_bytes_per_second = 792'700.0;
   summary.pacing.late_messages = 3;
-  summary.pacing.lateness = LatencySummary{100'000, 0, 4'000'000, 900.25, 300, 700, 20'000, 1'500'000};
+  summary.pacing.lateness =
+      LatencySummary{100'000, 0, 4'000'000, 900.25, 300, 700, 20'000, 1'500'000};
   summary.error = "";
   EXPECT_EQ(ParsePublisherSummaryJson(summary.ToJson()), summary);
 }
@@ -205,13 +209,15 @@ TEST(RenderText, LappedSubscriberShowsWhereItWasOverrun) {
   const std::string text = RenderText(LappedSubscriber());
   EXPECT_NE(text.find("subscriber throttled"), std::string::npos) << text;
   EXPECT_NE(text.find("lapped (exit 3)"), std::string::npos) << text;
-  EXPECT_NE(text.find("at sequence 1,235, 1,048,600 bytes behind, 14,000 messages behind"), std::string::npos)
+  EXPECT_NE(text.find("at sequence 1,235, 1,048,600 bytes behind, 14,000 messages behind"),
+            std::string::npos)
       << text;
 }
 
 TEST(RenderText, CompleteSubscriberShowsDigestMatch) {
   const std::string text = RenderText(CompleteSubscriber());
-  EXPECT_NE(text.find("match (0xfedcba9876543210 expected 0xfedcba9876543210)"), std::string::npos) << text;
+  EXPECT_NE(text.find("match (0xfedcba9876543210 expected 0xfedcba9876543210)"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("100,000"), std::string::npos) << text;
 }
 
@@ -219,7 +225,8 @@ TEST(RenderSubscriberTable, OneRowPerSubscriberUnderTheHeader) {
   const std::vector<SubscriberSummary> summaries{CompleteSubscriber(), LappedSubscriber()};
   const std::string table = RenderSubscriberTable(summaries);
   std::vector<std::string> lines;
-  for (std::size_t start = 0, end; (end = table.find('\n', start)) != std::string::npos; start = end + 1) {
+  for (std::size_t start = 0, end; (end = table.find('\n', start)) != std::string::npos;
+       start = end + 1) {
     lines.push_back(table.substr(start, end - start));
   }
   ASSERT_EQ(lines.size(), 4u) << table;

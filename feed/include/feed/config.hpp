@@ -34,14 +34,14 @@ inline constexpr std::size_t kMaxRingNameLength = 200;
 inline constexpr std::uint64_t kMinRingCapacityBytes = std::uint64_t{4} << 10;   // 4 KiB
 inline constexpr std::uint64_t kMaxRingCapacityBytes = std::uint64_t{16} << 30;  // 16 GiB
 inline constexpr std::uint64_t kDefaultRingCapacityBytes = std::uint64_t{1} << 20;
-inline constexpr std::uint64_t kMinMaxSleepNs = 1'000'000;            // 1 ms
-inline constexpr std::uint64_t kMaxMaxSleepNs = 3'600'000'000'000;    // 1 h
-inline constexpr double kMaxStopAfterSeconds = 31'536'000.0;          // 365 days
+inline constexpr std::uint64_t kMinMaxSleepNs = 1'000'000;          // 1 ms
+inline constexpr std::uint64_t kMaxMaxSleepNs = 3'600'000'000'000;  // 1 h
+inline constexpr double kMaxStopAfterSeconds = 31'536'000.0;        // 365 days
 inline constexpr std::size_t kMaxSubscriberNameLength = 64;
 inline constexpr std::size_t kMaxSubscribers = 64;
-inline constexpr std::uint64_t kMaxThrottleDelayNs = 10'000'000'000;  // 10 s per message
-inline constexpr std::uint64_t kMaxThrottleRate = 1'000'000'000;      // messages/s
-inline constexpr std::uint64_t kMaxStartAfterNs = 3'600'000'000'000;  // 1 h
+inline constexpr std::uint64_t kMaxThrottleDelayNs = 10'000'000'000;    // 10 s per message
+inline constexpr std::uint64_t kMaxThrottleRate = 1'000'000'000;        // messages/s
+inline constexpr std::uint64_t kMaxStartAfterNs = 3'600'000'000'000;    // 1 h
 inline constexpr std::uint64_t kMaxSubscriberWaitNs = 600'000'000'000;  // 10 min
 inline constexpr std::uint64_t kMaxRunTimeoutNs = 86'400'000'000'000;   // 1 day
 
@@ -63,7 +63,7 @@ std::optional<std::uint64_t> ParseDurationNs(std::string_view text) noexcept;
 
 // ---- Sections --------------------------------------------------------------
 struct RingConfig {
-  std::string name;                                        // required
+  std::string name;  // required
   std::uint64_t capacity_bytes = kDefaultRingCapacityBytes;
 };
 
@@ -74,10 +74,10 @@ std::string_view OnInputErrorName(OnInputError policy) noexcept;  // "stop", "sk
 std::optional<OnInputError> ParseOnInputError(std::string_view name) noexcept;
 
 struct PublisherConfig {
-  std::string input;                // required; resolved against the YAML file's directory
-  std::optional<Format> format;     // nullopt = auto (detect from the file)
+  std::string input;             // required; resolved against the YAML file's directory
+  std::optional<Format> format;  // nullopt = auto (detect from the file)
   PaceConfig pace;
-  std::uint64_t loops = 1;          // 0 = forever
+  std::uint64_t loops = 1;                // 0 = forever
   std::uint64_t stop_after_messages = 0;  // 0 = no limit
   std::uint64_t stop_after_ns = 0;        // 0 = no limit
   RecordedWindow window;                  // default: everything
@@ -140,6 +140,7 @@ ScenarioConfig LoadScenarioFromString(std::string_view text, const std::string& 
                                       const std::string& base_dir = {});
 
 // The subscriber with this name, or nullptr.
-const SubscriberConfig* FindSubscriber(const ScenarioConfig& scenario, std::string_view name) noexcept;
+const SubscriberConfig* FindSubscriber(const ScenarioConfig& scenario,
+                                       std::string_view name) noexcept;
 
 }  // namespace feed

@@ -33,7 +33,8 @@ enum class MessageKind : std::uint8_t {
 //   24 payload_size u32 | 28 kind u8 | 29 payload_kind u8 | 30 reserved u16 (0)
 struct Envelope {
   std::uint64_t sequence = 0;
-  std::uint64_t publish_time_ns = 0;   // publisher clock at write time (CLOCK_MONOTONIC: one machine)
+  std::uint64_t publish_time_ns =
+      0;  // publisher clock at write time (CLOCK_MONOTONIC: one machine)
   std::uint64_t payload_checksum = 0;  // Checksum(payload), for every kind
   std::uint32_t payload_size = 0;      // bytes after the envelope
   MessageKind kind = MessageKind::kData;
@@ -86,7 +87,8 @@ inline Unsigned LoadLe(const std::byte* in) noexcept {
 }  // namespace wire
 
 // Writes the 32 envelope bytes to the front of `out` (which must hold them).
-inline void EncodeEnvelope(const Envelope& envelope, std::span<std::byte, kEnvelopeBytes> out) noexcept {
+inline void EncodeEnvelope(const Envelope& envelope,
+                           std::span<std::byte, kEnvelopeBytes> out) noexcept {
   std::byte* base = out.data();
   wire::StoreLe<std::uint64_t>(base + kEnvelopeSequenceOffset, envelope.sequence);
   wire::StoreLe<std::uint64_t>(base + kEnvelopePublishTimeOffset, envelope.publish_time_ns);
@@ -174,11 +176,12 @@ inline constexpr std::uint16_t kControlBodyVersion = 1;
 
 // Body of the first message of a stream.
 struct StartOfStream {
-  std::string source_path;              // the recording being replayed
+  std::string source_path;  // the recording being replayed
   Format format = Format::kFeedRecording;
   PayloadKind payload_kind = PayloadKind::kOpaque;
-  std::uint64_t expected_messages = 0;  // data messages to come; 0 = unknown (loops, windows, forever)
-  std::string pacing;                   // human-readable, e.g. "recorded x2", DescribePace()
+  std::uint64_t expected_messages =
+      0;               // data messages to come; 0 = unknown (loops, windows, forever)
+  std::string pacing;  // human-readable, e.g. "recorded x2", DescribePace()
   bool operator==(const StartOfStream&) const = default;
 };
 
@@ -188,7 +191,8 @@ enum class EndReason : std::uint8_t {
   kInterrupted = 2,  // SIGINT/SIGTERM
   kInputError = 3,   // the input could not be read to the end; `detail` says why
 };
-std::string_view EndReasonName(EndReason reason) noexcept;  // "completed", "interrupted", "input_error"
+std::string_view EndReasonName(
+    EndReason reason) noexcept;  // "completed", "interrupted", "input_error"
 std::optional<EndReason> ParseEndReason(std::string_view name) noexcept;
 
 // Body of the last message of a stream.

@@ -15,7 +15,8 @@ enum class ExitCode : int {
   kLapped = 3,        // the reader was overrun by the writer
   kWriterGone = 4,    // the writer vanished or the stream ended without end-of-stream
   kVerification = 5,  // checksum, sequence gap, message count or digest mismatch
-  kExpectation = 6,   // feed_replay only: a process's outcome differed from what the scenario expected
+  kExpectation =
+      6,  // feed_replay only: a process's outcome differed from what the scenario expected
 };
 
 constexpr int ToInt(ExitCode code) noexcept { return static_cast<int>(code); }

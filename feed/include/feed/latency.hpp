@@ -31,7 +31,8 @@ class LatencyHistogram {
   static constexpr unsigned kSubBucketBits = 7;
   static constexpr std::uint64_t kSubBucketCount = std::uint64_t{1} << kSubBucketBits;  // 128
   // 128 exact buckets, then 128 per octave for octaves 7..63.
-  static constexpr std::size_t kBucketCount = kSubBucketCount + (64 - kSubBucketBits) * kSubBucketCount;
+  static constexpr std::size_t kBucketCount =
+      kSubBucketCount + (64 - kSubBucketBits) * kSubBucketCount;
 
   LatencyHistogram() : counts_(kBucketCount, 0) {}
 

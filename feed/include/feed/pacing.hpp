@@ -24,7 +24,8 @@
 
 namespace feed {
 
-__extension__ typedef unsigned __int128 Uint128;  // __extension__: GCC/Clang type, quiet under -Wpedantic
+__extension__ typedef unsigned __int128
+    Uint128;  // __extension__: GCC/Clang type, quiet under -Wpedantic
 
 inline constexpr std::uint64_t kNanosPerSecond = 1'000'000'000;
 
@@ -70,12 +71,14 @@ struct RecordedWindow {
 
 namespace pacing_detail {
 constexpr std::uint64_t Saturate(Uint128 value) noexcept {
-  return value > std::numeric_limits<std::uint64_t>::max() ? std::numeric_limits<std::uint64_t>::max()
-                                                           : static_cast<std::uint64_t>(value);
+  return value > std::numeric_limits<std::uint64_t>::max()
+             ? std::numeric_limits<std::uint64_t>::max()
+             : static_cast<std::uint64_t>(value);
 }
 constexpr std::uint64_t SaturatingAdd(std::uint64_t a, std::uint64_t b) noexcept {
-  return b > std::numeric_limits<std::uint64_t>::max() - a ? std::numeric_limits<std::uint64_t>::max()
-                                                           : a + b;
+  return b > std::numeric_limits<std::uint64_t>::max() - a
+             ? std::numeric_limits<std::uint64_t>::max()
+             : a + b;
 }
 }  // namespace pacing_detail
 
@@ -86,7 +89,8 @@ class PaceSchedule {
  public:
   // max_gap_ns: the longest wait between two consecutive targets (the sleep
   // cap); UINT64_MAX for no cap.
-  explicit PaceSchedule(const PaceConfig& pace, std::uint64_t max_gap_ns = kDefaultMaxSleepNs) noexcept;
+  explicit PaceSchedule(const PaceConfig& pace,
+                        std::uint64_t max_gap_ns = kDefaultMaxSleepNs) noexcept;
 
   bool paced() const noexcept { return mode_ != PaceMode::kTop; }
 
@@ -205,13 +209,13 @@ constexpr std::uint64_t SleepBeforeSend(std::uint64_t target_ns, std::uint64_t n
 struct PacingReport {
   std::uint64_t messages = 0;
   std::uint64_t bytes = 0;
-  std::uint64_t duration_ns = 0;                 // first send to last send
-  double achieved_messages_per_second = 0.0;     // over duration_ns
-  double scheduled_messages_per_second = 0.0;    // what the schedule asked for (0 = top speed)
+  std::uint64_t duration_ns = 0;               // first send to last send
+  double achieved_messages_per_second = 0.0;   // over duration_ns
+  double scheduled_messages_per_second = 0.0;  // what the schedule asked for (0 = top speed)
   double achieved_bytes_per_second = 0.0;
   double scheduled_bytes_per_second = 0.0;
-  std::uint64_t late_messages = 0;               // sent more than kLateThresholdNs after target
-  LatencySummary lateness;                       // actual - target, ns (early sends count as 0)
+  std::uint64_t late_messages = 0;  // sent more than kLateThresholdNs after target
+  LatencySummary lateness;          // actual - target, ns (early sends count as 0)
   bool operator==(const PacingReport&) const = default;
 };
 
@@ -221,7 +225,8 @@ class PacingStats {
  public:
   static constexpr std::uint64_t kLateThresholdNs = 1'000'000;  // 1 ms
 
-  void Record(std::uint64_t target_ns, std::uint64_t actual_ns, std::size_t payload_bytes) noexcept {
+  void Record(std::uint64_t target_ns, std::uint64_t actual_ns,
+              std::size_t payload_bytes) noexcept {
     if (messages_ == 0) {
       first_target_ns_ = target_ns;
       first_actual_ns_ = actual_ns;

@@ -40,9 +40,9 @@ class TextTable {
   std::vector<std::vector<std::string>> rows_;
 };
 
-std::string FormatCount(std::uint64_t value);   // 1234567 -> "1,234,567"
-std::string FormatDuration(std::uint64_t ns);   // "850 ns", "12.3 us", "4.56 ms", "1.23 s"
-std::string FormatRate(double per_second);      // 1234567.8 -> "1,234,568"
+std::string FormatCount(std::uint64_t value);    // 1234567 -> "1,234,567"
+std::string FormatDuration(std::uint64_t ns);    // "850 ns", "12.3 us", "4.56 ms", "1.23 s"
+std::string FormatRate(double per_second);       // 1234567.8 -> "1,234,568"
 std::string FormatDigest(std::uint64_t digest);  // "0x0123456789abcdef"
 
 // The outcome word for a program's exit code: "complete", "usage_error",
@@ -72,23 +72,23 @@ struct SubscriberSummary {
   std::string ring;
   std::string outcome = "complete";  // OutcomeForExitCode(exit code)
   int exit_code = 0;
-  bool late_join = false;             // attached at the live end, after the stream started
-  std::uint64_t messages = 0;         // data messages received
-  std::uint64_t bytes = 0;            // their payload bytes
+  bool late_join = false;      // attached at the live end, after the stream started
+  std::uint64_t messages = 0;  // data messages received
+  std::uint64_t bytes = 0;     // their payload bytes
   std::map<std::string, std::uint64_t> message_types;  // decoded type -> count
-  std::uint64_t gaps = 0;             // sequence discontinuities
-  std::uint64_t missing_messages = 0; // messages skipped across those gaps
+  std::uint64_t gaps = 0;                              // sequence discontinuities
+  std::uint64_t missing_messages = 0;                  // messages skipped across those gaps
   std::uint64_t checksum_failures = 0;
-  std::uint64_t decode_errors = 0;    // payloads the decoder rejected (unknown type, bad length)
-  bool end_of_stream = false;         // the end-of-stream record arrived
+  std::uint64_t decode_errors = 0;      // payloads the decoder rejected (unknown type, bad length)
+  bool end_of_stream = false;           // the end-of-stream record arrived
   std::uint64_t expected_messages = 0;  // its message count
   std::uint64_t digest_expected = 0;    // its digest
   std::uint64_t digest_actual = 0;      // StreamDigest of what arrived
   bool digest_match = false;
   double duration_seconds = 0.0;
-  LatencySummary latency;             // publish-to-receive, ns
+  LatencySummary latency;  // publish-to-receive, ns
   std::optional<LappedInfo> lapped;
-  std::string error;                  // the one-line error, if the run failed
+  std::string error;  // the one-line error, if the run failed
 
   std::string ToJson() const;  // one line, no trailing newline
   bool operator==(const SubscriberSummary&) const = default;
@@ -97,18 +97,18 @@ struct SubscriberSummary {
 struct PublisherSummary {
   std::string ring;
   std::string input;
-  std::string format;        // FormatName
-  std::string payload_kind;  // PayloadKindName
-  std::string pace;          // DescribePace
+  std::string format;                // FormatName
+  std::string payload_kind;          // PayloadKindName
+  std::string pace;                  // DescribePace
   std::string reason = "completed";  // EndReasonName
   int exit_code = 0;
   std::uint64_t messages = 0;  // data messages published
   std::uint64_t bytes = 0;     // their payload bytes
   std::uint64_t loops_completed = 0;
   std::uint64_t skipped_outside_window = 0;
-  std::uint64_t digest = 0;    // StreamDigest, as in the end-of-stream record
+  std::uint64_t digest = 0;  // StreamDigest, as in the end-of-stream record
   double duration_seconds = 0.0;
-  PacingReport pacing;         // achieved vs scheduled rate, lateness
+  PacingReport pacing;  // achieved vs scheduled rate, lateness
   std::string error;
 
   std::string ToJson() const;
