@@ -109,11 +109,23 @@ class Loader {
 
   [[noreturn]] void Fail(const YAML::Node& at, std::string_view key_path,
                          std::string_view message) const {
-    const YAML::Mark mark = at.Mark();
+    YAML::Mark mark = at.Mark();
+    // yaml-cpp marks an empty value ("key:" with nothing after it) where the
+    // parser noticed it, often the next line; the key's own line is what a
+    // reader looks for.
+    if (at.IsNull()) {
+      for (const auto& [value, key_mark] : null_value_keys_) {
+        if (value.is(at)) mark = key_mark;
+      }
+    }
     if (mark.is_null() || mark.line < 0) {
       throw ConfigError(fmt::format("{}: {}: {}", file_, key_path, message));
     }
     throw ConfigError(fmt::format("{}:{}: {}: {}", file_, mark.line + 1, key_path, message));
+  }
+
+  void RememberNullValue(const YAML::Node& value, const YAML::Mark& key_mark) const {
+    null_value_keys_.emplace_back(value, key_mark);
   }
 
   // A mapping whose keys are checked against `allowed`; gives access to its values.
@@ -141,6 +153,7 @@ class Loader {
         if (!entries_.emplace(name, it->second).second) {
           loader.Fail(key, key_path, "duplicate key");
         }
+        if (it->second.IsNull()) loader.RememberNullValue(it->second, key.Mark());
       }
     }
 
@@ -444,13 +457,24 @@ class Loader {
   }
 
   ScenarioConfig Parse(std::string_view text) const {
-    YAML::Node root;
+    std::vector<YAML::Node> documents;
     try {
-      root = YAML::Load(std::string(text));
+      documents = YAML::LoadAll(std::string(text));
     } catch (const YAML::ParserException& error) {
       throw ConfigError(fmt::format("{}:{}:{}: YAML syntax error: {}", file_, error.mark.line + 1,
                                     error.mark.column + 1, error.msg));
     }
+    if (documents.empty() || documents.front().IsNull()) {
+      throw ConfigError(
+          fmt::format("{}:1: (top level): expected a mapping with ring, publisher, subscribers, "
+                      "got an empty document",
+                      file_));
+    }
+    if (documents.size() > 1) {
+      Fail(documents[1], "(top level)",
+           fmt::format("expected one YAML document, got {}", documents.size()));
+    }
+    const YAML::Node& root = documents.front();
     try {
       return LoadScenario(root);
     } catch (const YAML::Exception& error) {
@@ -462,6 +486,7 @@ class Loader {
  private:
   std::string file_;
   std::filesystem::path base_dir_;
+  mutable std::vector<std::pair<YAML::Node, YAML::Mark>> null_value_keys_;
 };
 
 }  // namespace

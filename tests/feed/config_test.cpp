@@ -192,6 +192,18 @@ TEST(LoadScenarioErrors, TopLevelThatIsNotAMappingIsAnError) {
   EXPECT_NE(ErrorOf("").find("scenario.yaml"), std::string::npos);
 }
 
+TEST(LoadScenarioErrors, EmptyValueIsReportedOnTheKeysLine) {
+  ExpectError("ring:\npublisher: { input: x }\n", 1, "ring", "expected a mapping, got null");
+  ExpectError("ring: { name: r }\npublisher:\n  input:\n", 3, "publisher.input",
+              "expected a file path, got null");
+}
+
+TEST(LoadScenarioErrors, EmptyFileOrSeveralDocumentsAreErrors) {
+  EXPECT_EQ(ErrorOf("").rfind("scenario.yaml:1: (top level): ", 0), 0u) << ErrorOf("");
+  ExpectError(std::string(kMinimal) + "---\nring: { name: s }\n", 4, "(top level)",
+              "expected one YAML document, got 2");
+}
+
 TEST(LoadScenarioErrors, OutOfRangeValuesNameTheRange) {
   ExpectError("ring: { name: r }\npublisher: { input: x, max_sleep_ms: 0 }\n", 2,
               "publisher.max_sleep_ms", "expected an integer in 1..3600000, got \"0\"");
