@@ -1,0 +1,290 @@
+// Helpers of ring_bench: clocks, pinning, processes, shared result areas,
+// percentiles and a tiny JSON writer. Nothing here is timed itself.
+#pragma once
+
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <x86intrin.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace bench {
+
+inline std::uint64_t NowNs() noexcept {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000u +
+         static_cast<std::uint64_t>(now.tv_nsec);
+}
+
+// The time stamp counter: ~8 ns to read instead of ~20 for clock_gettime, so
+// round-trip samples carry less of the ruler. Constant and invariant on every
+// x86 machine this runs on (lscpu: constant_tsc nonstop_tsc); calibrated
+// against CLOCK_MONOTONIC once, before any process is forked.
+class Tsc {
+ public:
+  static void Calibrate() {
+    const std::uint64_t ns0 = NowNs();
+    const std::uint64_t t0 = __rdtsc();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const std::uint64_t ns1 = NowNs();
+    const std::uint64_t t1 = __rdtsc();
+    ns_per_tick_ = static_cast<double>(ns1 - ns0) / static_cast<double>(t1 - t0);
+  }
+  static std::uint64_t Ticks() noexcept { return __rdtsc(); }
+  static double ToNs(std::uint64_t ticks) noexcept {
+    return static_cast<double>(ticks) * ns_per_tick_;
+  }
+  static double ns_per_tick() noexcept { return ns_per_tick_; }
+
+ private:
+  static inline double ns_per_tick_ = 1.0;
+};
+
+inline void CpuRelax() noexcept { __builtin_ia32_pause(); }
+
+// Pins the calling process to one CPU; cpu < 0 leaves it unpinned.
+inline void PinTo(int cpu) {
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(static_cast<unsigned>(cpu), &set);
+  if (::sched_setaffinity(0, sizeof(set), &set) != 0) {
+    std::fprintf(stderr, "ring_bench: sched_setaffinity(cpu %d): %s\n", cpu, std::strerror(errno));
+  }
+}
+
+// An anonymous MAP_SHARED area created before fork(): how children hand
+// results and start signals to each other and to the parent.
+template <class T>
+class SharedArea {
+ public:
+  explicit SharedArea(std::size_t count = 1) : count_(count) {
+    bytes_ = std::max<std::size_t>(sizeof(T) * count, 4096);
+    void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::runtime_error(std::string("mmap: ") + std::strerror(errno));
+    data_ = static_cast<T*>(p);
+    for (std::size_t i = 0; i < count; ++i) new (data_ + i) T();
+  }
+  ~SharedArea() {
+    if (data_ != nullptr) ::munmap(data_, bytes_);
+  }
+  SharedArea(const SharedArea&) = delete;
+  SharedArea& operator=(const SharedArea&) = delete;
+  T* get() const noexcept { return data_; }
+  T* operator->() const noexcept { return data_; }
+  T& operator[](std::size_t i) const noexcept { return data_[i]; }
+  std::size_t size() const noexcept { return count_; }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t bytes_ = 0;
+  std::size_t count_ = 0;
+};
+
+// Runs `body` in a forked child. The child never returns into the caller's
+// stack: it exits with body's result (0 ok). exit() rather than _exit() only
+// where asked (iceoryx wants its runtime destructor to deregister).
+inline pid_t Spawn(const std::function<int()>& body, bool run_exit_handlers = false) {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    int code = 1;
+    try {
+      code = body();
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "ring_bench child %d: %s\n", static_cast<int>(::getpid()), error.what());
+      code = 2;
+    }
+    std::fflush(stdout);
+    std::fflush(stderr);
+    if (run_exit_handlers) std::exit(code);
+    ::_exit(code);
+  }
+  return pid;
+}
+
+struct ChildExit {
+  int status = 0;
+  double cpu_seconds = 0;  // user + system time of the child
+  bool ok() const noexcept { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+  std::string Describe() const {
+    if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
+    if (WIFSIGNALED(status)) return std::string("signal ") + ::strsignal(WTERMSIG(status));
+    return "status " + std::to_string(status);
+  }
+};
+
+inline ChildExit Reap(pid_t pid) {
+  ChildExit result;
+  struct rusage usage {};
+  while (::wait4(pid, &result.status, 0, &usage) < 0) {
+    if (errno != EINTR) throw std::runtime_error(std::string("wait4: ") + std::strerror(errno));
+  }
+  auto seconds = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6;
+  };
+  result.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  return result;
+}
+
+// Waits until `flag` reaches `value` (children signalling readiness), or
+// throws after `timeout`.
+template <class Atomic, class Value>
+void AwaitAtLeast(const Atomic& flag, Value value, std::chrono::milliseconds timeout,
+                  const char* what) {
+  const std::uint64_t deadline = NowNs() + static_cast<std::uint64_t>(timeout.count()) * 1'000'000u;
+  while (flag.load(std::memory_order_acquire) < value) {
+    if (NowNs() > deadline) throw std::runtime_error(std::string("timed out waiting for ") + what);
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+}
+
+struct Percentiles {
+  double p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0, min = 0, mean = 0;
+  std::size_t samples = 0;
+};
+
+// Nearest-rank percentiles of nanosecond samples (sorted in place).
+inline Percentiles ComputePercentiles(std::vector<double>& ns) {
+  Percentiles p;
+  if (ns.empty()) return p;
+  std::sort(ns.begin(), ns.end());
+  auto rank = [&](double q) {
+    const auto n = static_cast<double>(ns.size());
+    auto index = static_cast<std::size_t>(q * n + 0.999999);
+    index = std::clamp<std::size_t>(index, 1, ns.size());
+    return ns[index - 1];
+  };
+  p.p50 = rank(0.50);
+  p.p90 = rank(0.90);
+  p.p99 = rank(0.99);
+  p.p999 = rank(0.999);
+  p.max = ns.back();
+  p.min = ns.front();
+  double sum = 0;
+  for (double v : ns) sum += v;
+  p.mean = sum / static_cast<double>(ns.size());
+  p.samples = ns.size();
+  return p;
+}
+
+// A minimal JSON writer: objects, arrays, strings, numbers, booleans.
+class Json {
+ public:
+  Json& BeginObject(std::string_view key = {}) { return Open(key, '{'); }
+  Json& EndObject() { return Close('}'); }
+  Json& BeginArray(std::string_view key = {}) { return Open(key, '['); }
+  Json& EndArray() { return Close(']'); }
+  Json& Field(std::string_view key, std::string_view value) {
+    Key(key);
+    Quote(value);
+    return *this;
+  }
+  Json& Field(std::string_view key, const char* value) { return Field(key, std::string_view(value)); }
+  Json& Field(std::string_view key, const std::string& value) {
+    return Field(key, std::string_view(value));
+  }
+  Json& Field(std::string_view key, double value) {
+    Key(key);
+    char buffer[64];
+    if (value != value || value > 1e300 || value < -1e300) {
+      out_ += "null";
+    } else {
+      std::snprintf(buffer, sizeof buffer, "%.6g", value);
+      out_ += buffer;
+    }
+    return *this;
+  }
+  Json& Field(std::string_view key, std::uint64_t value) {
+    Key(key);
+    out_ += std::to_string(value);
+    return *this;
+  }
+  Json& Field(std::string_view key, int value) {
+    Key(key);
+    out_ += std::to_string(value);
+    return *this;
+  }
+  Json& Field(std::string_view key, bool value) {
+    Key(key);
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  Json& Value(std::string_view value) {
+    Key({});
+    Quote(value);
+    return *this;
+  }
+  const std::string& str() const noexcept { return out_; }
+
+ private:
+  Json& Open(std::string_view key, char bracket) {
+    Key(key);
+    out_ += bracket;
+    first_.push_back(true);
+    return *this;
+  }
+  Json& Close(char bracket) {
+    first_.pop_back();
+    out_ += '\n';
+    out_.append(2 * first_.size(), ' ');
+    out_ += bracket;
+    return *this;
+  }
+  void Key(std::string_view key) {
+    if (!first_.empty()) {
+      if (!first_.back()) out_ += ',';
+      first_.back() = false;
+      out_ += '\n';
+      out_.append(2 * first_.size(), ' ');
+    }
+    if (!key.empty()) {
+      Quote(key);
+      out_ += ": ";
+    }
+  }
+  void Quote(std::string_view text) {
+    out_ += '"';
+    for (char c : text) {
+      switch (c) {
+        case '"': out_ += "\\\""; break;
+        case '\\': out_ += "\\\\"; break;
+        case '\n': out_ += "\\n"; break;
+        case '\t': out_ += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            char buffer[8];
+            std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+            out_ += buffer;
+          } else {
+            out_ += c;
+          }
+      }
+    }
+    out_ += '"';
+  }
+  std::string out_;
+  std::vector<bool> first_;
+};
+
+}  // namespace bench

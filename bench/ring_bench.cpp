@@ -1,0 +1,1385 @@
+// ring_bench: ringlib against the machine's limit and against what users
+// would pick instead, in one run, across real processes. Every claim in
+// docs/benchmarks.md is a ratio of two numbers measured by one run of this
+// program. A readable table by default, JSON with --json.
+//
+// Sections (--sections):
+//   limit       atomic ping-pong between two cores; memcpy bandwidth per size
+//   throughput  one writer, 1/2/4 readers, sizes 8 B .. 65,535 B, lossless
+//   latency     ping-pong over two channels, round-trip percentiles
+//   writer      time per Write with 0, 1, 4 readers and with a stopped reader
+//   idle        CPU used by a waiting reader under each idle strategy
+//   replay      feed_publisher -> feed_subscriber end to end (when given)
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench_util.hpp"
+#include "mechanisms.hpp"
+#include "replay.hpp"
+#include "ringlib/ringlib.hpp"
+
+#ifndef RING_BENCH_CXX_FLAGS
+#define RING_BENCH_CXX_FLAGS "unknown"
+#endif
+#ifndef RING_BENCH_BUILD_TYPE
+#define RING_BENCH_BUILD_TYPE "unknown"
+#endif
+
+namespace bench {
+namespace {
+
+namespace cb = ringlib::CircularBuffer;
+constexpr std::uint64_t kTerminator = ~std::uint64_t{0};
+constexpr int kMaxReaders = 8;
+constexpr std::size_t kMaxMessage = 65535;
+
+struct Config {
+  bool json = false;
+  std::string json_file;
+  bool pin = false;
+  std::vector<int> cpus{0, 1};
+  bool quick = false;
+  std::vector<std::string> sections{"limit", "throughput", "latency", "writer", "idle", "replay"};
+  std::vector<std::string> mechanisms;  // empty: all
+  std::vector<std::size_t> sizes{8, 32, 64, 256, 1024, 4096, 16384, 65535};
+  std::vector<int> readers{1, 2, 4};
+  std::vector<std::size_t> latency_sizes{8, 64, 1024, 4096};
+  std::uint64_t duration_ms = 400;
+  std::uint64_t iterations = 100000;
+  double latency_max_seconds = 3.0;
+  double idle_seconds = 3.0;
+  std::uint64_t capacity = std::uint64_t{1} << 20;
+  std::size_t writer_cost_size = 64;
+  std::uint64_t writer_cost_writes = 2'000'000;
+  ReplayConfig replay;
+  std::string command_line;
+
+  int writer_cpu() const { return pin ? cpus.at(0) : -1; }
+  int reader_cpu() const { return pin ? cpus.at(1) : -1; }
+  bool Has(const std::string& section) const {
+    return std::find(sections.begin(), sections.end(), section) != sections.end();
+  }
+  bool Uses(Mechanism m) const {
+    if (mechanisms.empty()) return true;
+    return std::find(mechanisms.begin(), mechanisms.end(), std::string(MechanismName(m))) != mechanisms.end();
+  }
+};
+
+// Progress goes to stderr so --json output stays clean.
+template <class... Args>
+void Progress(const char* format, Args... args) {
+  std::fprintf(stderr, format, args...);
+  std::fflush(stderr);
+}
+
+void CopyText(char* out, std::size_t capacity, const std::string& text) {
+  std::snprintf(out, capacity, "%s", text.c_str());
+}
+
+// Waits for all children; kills whatever is still running at the deadline.
+// Returns a description of the first failure, or "" when all exited 0.
+std::string ReapAll(const std::vector<pid_t>& pids, double timeout_seconds) {
+  std::string failure;
+  const std::uint64_t deadline = NowNs() + static_cast<std::uint64_t>(timeout_seconds * 1e9);
+  std::vector<bool> done(pids.size(), false);
+  std::size_t remaining = pids.size();
+  while (remaining > 0) {
+    for (std::size_t i = 0; i < pids.size(); ++i) {
+      if (done[i]) continue;
+      int status = 0;
+      const pid_t r = ::waitpid(pids[i], &status, WNOHANG);
+      if (r == pids[i]) {
+        done[i] = true;
+        --remaining;
+        ChildExit exit;
+        exit.status = status;
+        if (!exit.ok() && failure.empty()) failure = "child " + std::to_string(i) + ": " + exit.Describe();
+      }
+    }
+    if (remaining == 0) break;
+    if (NowNs() > deadline) {
+      for (std::size_t i = 0; i < pids.size(); ++i) {
+        if (!done[i]) {
+          ::kill(pids[i], SIGKILL);
+          ::waitpid(pids[i], nullptr, 0);
+        }
+      }
+      if (failure.empty()) failure = "timed out after " + std::to_string(timeout_seconds) + " s; children killed";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return failure;
+}
+
+// ===================================================================== limit
+
+struct alignas(128) PaddedCounter {
+  std::atomic<std::uint64_t> value{0};
+};
+struct AtomicPingPongArea {
+  PaddedCounter ping;
+  PaddedCounter pong;
+  std::atomic<int> ready{0};
+};
+
+// Two processes, one 8-byte atomic each way on its own line: the floor for
+// any cross-core round trip. with_pause: the spin loop executes PAUSE, as
+// every polite spinner (ringlib's kBusySpin included) does.
+Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& error) {
+  SharedArea<AtomicPingPongArea> area;
+  const std::uint64_t iterations = config.iterations;
+  SharedArea<double> samples(iterations);
+  SharedArea<std::uint64_t> count;
+  const pid_t ponger = Spawn([&] {
+    PinTo(config.reader_cpu());
+    area->ready.fetch_add(1);
+    for (std::uint64_t i = 1;; ++i) {
+      std::uint64_t seen;
+      while ((seen = area->ping.value.load(std::memory_order_acquire)) < i) {
+        if (with_pause) CpuRelax();
+      }
+      if (seen == kTerminator) return 0;
+      area->pong.value.store(i, std::memory_order_release);
+    }
+  });
+  const pid_t pinger = Spawn([&] {
+    PinTo(config.writer_cpu());
+    AwaitAtLeast(area->ready, 1, std::chrono::seconds(10), "ponger");
+    const std::uint64_t limit_ns = NowNs() + static_cast<std::uint64_t>(config.latency_max_seconds * 1e9);
+    const std::uint64_t warmup = std::min<std::uint64_t>(iterations / 10 + 100, 10000);
+    std::uint64_t recorded = 0;
+    for (std::uint64_t i = 1; i <= warmup + iterations; ++i) {
+      const std::uint64_t t0 = Tsc::Ticks();
+      area->ping.value.store(i, std::memory_order_release);
+      while (area->pong.value.load(std::memory_order_acquire) != i) {
+        if (with_pause) CpuRelax();
+      }
+      const std::uint64_t t1 = Tsc::Ticks();
+      if (i > warmup) samples[recorded++] = Tsc::ToNs(t1 - t0);
+      if ((i & 1023) == 0 && NowNs() > limit_ns) break;
+    }
+    *count.get() = recorded;
+    area->ping.value.store(kTerminator, std::memory_order_release);
+    return 0;
+  });
+  error = ReapAll({pinger, ponger}, 60);
+  std::vector<double> ns(samples.get(), samples.get() + *count.get());
+  return ComputePercentiles(ns);
+}
+
+// Single-thread memcpy of `size`-byte messages from successive records of a
+// ring-sized source into one destination: what a reader's copy costs
+// without another core writing the source. Bytes of payload per second.
+double MemcpyBandwidth(const Config& config, std::size_t size) {
+  SharedArea<double> result;
+  const pid_t child = Spawn([&] {
+    PinTo(config.reader_cpu());
+    const std::size_t stride = ringlib::layout::AlignedRecordBytes(size);
+    std::vector<std::byte> source(config.capacity + stride, std::byte{1});
+    std::vector<std::byte> destination(size + 64);
+    const std::size_t records = config.capacity / stride;
+    const std::uint64_t budget_ns = config.quick ? 5'000'000 : 150'000'000;
+    volatile std::size_t sink = 0;
+    std::uint64_t copied = 0;
+    const std::uint64_t t0 = NowNs();
+    std::uint64_t t1 = t0;
+    do {
+      for (std::size_t r = 0; r < records; ++r) {
+        std::memcpy(destination.data(), source.data() + r * stride, size);
+        asm volatile("" : : "r"(destination.data()) : "memory");
+      }
+      copied += records * size;
+      t1 = NowNs();
+    } while (t1 - t0 < budget_ns);
+    sink = sink + static_cast<std::size_t>(destination[0]);
+    *result.get() = static_cast<double>(copied) / (static_cast<double>(t1 - t0) * 1e-9);
+    return 0;
+  });
+  const ChildExit exit = Reap(child);
+  return exit.ok() ? *result.get() : 0.0;
+}
+
+// ===================================================================== throughput
+
+struct alignas(128) ReceiverResult {
+  std::uint64_t messages = 0;
+  std::uint64_t first_ns = 0;
+  std::uint64_t end_ns = 0;
+  char error[240] = {};
+};
+struct ThroughputArea {
+  std::atomic<int> sender_ready{0};
+  std::atomic<int> receivers_ready{0};
+  std::uint64_t sent = 0;
+  std::uint64_t start_ns = 0;
+  std::uint64_t end_ns = 0;
+  char error[240] = {};
+  ReceiverResult receivers[kMaxReaders];
+};
+
+struct ThroughputResult {
+  Mechanism mechanism;
+  int readers = 1;
+  std::size_t size = 0;
+  bool ran = false;
+  std::string unavailable;  // why it could not run
+  std::string error;        // it ran and failed
+  double messages_per_second = 0;  // the slowest reader's sustained rate
+  double bytes_per_second = 0;
+  double writer_messages_per_second = 0;
+  std::uint64_t messages = 0;
+  std::string describe;
+};
+
+template <class S>
+std::uint64_t SendLoop(S& sender, std::size_t size, std::uint64_t deadline_ns) {
+  std::vector<std::byte> message(std::max<std::size_t>(size, 8));
+  for (std::size_t i = 8; i < message.size(); ++i) message[i] = static_cast<std::byte>(i);
+  std::uint64_t sequence = 0;
+  for (;; ++sequence) {
+    std::memcpy(message.data(), &sequence, sizeof sequence);
+    sender.Send(message.data(), size);
+    if ((sequence & 255) == 255 && NowNs() >= deadline_ns) break;
+  }
+  ++sequence;
+  std::memcpy(message.data(), &kTerminator, sizeof kTerminator);
+  sender.Send(message.data(), size);
+  return sequence;
+}
+
+template <class R>
+void ReceiveLoop(R& receiver, std::size_t size, ReceiverResult& out) {
+  std::vector<std::byte> buffer(kMaxMessage + 8);
+  std::uint64_t expected = 0;
+  for (;;) {
+    const std::size_t n = receiver.Receive(buffer.data(), buffer.size());
+    std::uint64_t sequence;
+    std::memcpy(&sequence, buffer.data(), sizeof sequence);
+    if (sequence == kTerminator) break;
+    if (expected == 0) out.first_ns = NowNs();
+    if (sequence != expected || n != size) {
+      CopyText(out.error, sizeof out.error,
+               "message " + std::to_string(expected) + ": got sequence " + std::to_string(sequence) +
+                   " and " + std::to_string(n) + " bytes, expected " + std::to_string(size) + " bytes");
+      return;
+    }
+    ++expected;
+  }
+  out.end_ns = NowNs();
+  out.messages = expected;
+}
+
+ThroughputResult Throughput(const Config& config, Mechanism mechanism, int readers, std::size_t size) {
+  ThroughputResult result;
+  result.mechanism = mechanism;
+  result.readers = readers;
+  result.size = size;
+  ChannelSpec spec;
+  spec.mechanism = mechanism;
+  spec.receivers = readers;
+  spec.max_message_bytes = std::max<std::size_t>(size, 8);
+  spec.ring_capacity_bytes = config.capacity;
+  spec.tethered = true;
+  std::unique_ptr<Channel> channel;
+  try {
+    channel = CreateChannel(spec);
+  } catch (const Unavailable& why) {
+    result.unavailable = why.what();
+    return result;
+  }
+  result.describe = channel->Describe();
+  SharedArea<ThroughputArea> area;
+  std::vector<pid_t> pids;
+  const bool iceoryx = mechanism == Mechanism::kIceoryx;
+  pids.push_back(Spawn(
+      [&]() -> int {
+        PinTo(config.writer_cpu());
+        ::signal(SIGPIPE, SIG_IGN);
+        try {
+          auto sender = channel->OpenSender();
+          area->sender_ready.store(1, std::memory_order_release);
+          AwaitAtLeast(area->receivers_ready, readers, std::chrono::seconds(30), "receivers");
+          area->start_ns = NowNs();
+          const std::uint64_t deadline = area->start_ns + config.duration_ms * 1'000'000;
+          if (auto* ring = dynamic_cast<RingSender*>(sender.get())) {
+            area->sent = SendLoop(*ring, size, deadline);
+          } else {
+            area->sent = SendLoop(*sender, size, deadline);
+          }
+          area->end_ns = NowNs();
+        } catch (const std::exception& e) {
+          CopyText(area->error, sizeof area->error, e.what());
+          return 1;
+        }
+        return 0;
+      },
+      iceoryx));
+  for (int r = 0; r < readers; ++r) {
+    pids.push_back(Spawn(
+        [&, r]() -> int {
+          PinTo(config.reader_cpu());
+          ReceiverResult& out = area->receivers[r];
+          try {
+            AwaitAtLeast(area->sender_ready, 1, std::chrono::seconds(30), "sender");
+            auto receiver = channel->OpenReceiver(r);
+            area->receivers_ready.fetch_add(1, std::memory_order_acq_rel);
+            if (auto* ring = dynamic_cast<RingReceiver*>(receiver.get())) {
+              ReceiveLoop(*ring, size, out);
+            } else {
+              ReceiveLoop(*receiver, size, out);
+            }
+          } catch (const std::exception& e) {
+            CopyText(out.error, sizeof out.error, e.what());
+            return 1;
+          }
+          return out.error[0] == 0 ? 0 : 1;
+        },
+        iceoryx));
+  }
+  channel->ReleaseParentCopies();
+  const std::string failure = ReapAll(pids, static_cast<double>(config.duration_ms) / 1000.0 * 4 + 60);
+  result.ran = true;
+  if (area->error[0] != 0) result.error = std::string("writer: ") + area->error;
+  double slowest = 0;
+  for (int r = 0; r < readers; ++r) {
+    const ReceiverResult& out = area->receivers[r];
+    if (out.error[0] != 0 && result.error.empty()) result.error = "reader " + std::to_string(r) + ": " + out.error;
+    if (out.messages == 0 || out.end_ns <= out.first_ns) continue;
+    const double rate = static_cast<double>(out.messages) / (static_cast<double>(out.end_ns - out.first_ns) * 1e-9);
+    slowest = r == 0 ? rate : std::min(slowest, rate);
+    result.messages = out.messages;
+  }
+  if (result.error.empty() && !failure.empty()) result.error = failure;
+  result.messages_per_second = slowest;
+  result.bytes_per_second = slowest * static_cast<double>(size);
+  if (area->end_ns > area->start_ns) {
+    result.writer_messages_per_second =
+        static_cast<double>(area->sent) / (static_cast<double>(area->end_ns - area->start_ns) * 1e-9);
+  }
+  return result;
+}
+
+// ===================================================================== latency
+
+struct LatencyArea {
+  std::atomic<int> senders_ready{0};
+  std::atomic<int> receivers_ready{0};
+  std::uint64_t recorded = 0;
+  char error[240] = {};
+};
+
+struct Variant {
+  std::string label;
+  Mechanism mechanism;
+  ringlib::IdleStrategy idle;
+};
+
+struct LatencyResult {
+  std::string label;
+  Mechanism mechanism;
+  std::size_t size = 0;
+  std::string unavailable;
+  std::string error;
+  Percentiles rtt;
+  std::string describe;
+};
+
+template <class S, class R>
+std::uint64_t PingLoop(S& sender, R& receiver, std::size_t size, std::uint64_t iterations,
+                       double max_seconds, double* samples) {
+  std::vector<std::byte> message(std::max<std::size_t>(size, 8));
+  std::vector<std::byte> reply(kMaxMessage + 8);
+  const std::uint64_t limit_ns = NowNs() + static_cast<std::uint64_t>(max_seconds * 1e9);
+  const std::uint64_t warmup = std::min<std::uint64_t>(iterations / 10 + 100, 10000);
+  std::uint64_t recorded = 0;
+  for (std::uint64_t i = 0; i < warmup + iterations; ++i) {
+    std::memcpy(message.data(), &i, sizeof i);
+    const std::uint64_t t0 = Tsc::Ticks();
+    sender.Send(message.data(), size);
+    const std::size_t n = receiver.Receive(reply.data(), reply.size());
+    const std::uint64_t t1 = Tsc::Ticks();
+    std::uint64_t echoed;
+    std::memcpy(&echoed, reply.data(), sizeof echoed);
+    if (n != size || echoed != i) throw std::runtime_error("ping-pong: wrong echo at iteration " + std::to_string(i));
+    if (i >= warmup) samples[recorded++] = Tsc::ToNs(t1 - t0);
+    if ((i & 255) == 255 && NowNs() > limit_ns) break;
+  }
+  std::memcpy(message.data(), &kTerminator, sizeof kTerminator);
+  sender.Send(message.data(), size);
+  return recorded;
+}
+
+template <class S, class R>
+void PongLoop(S& sender, R& receiver) {
+  std::vector<std::byte> message(kMaxMessage + 8);
+  for (;;) {
+    const std::size_t n = receiver.Receive(message.data(), message.size());
+    std::uint64_t sequence;
+    std::memcpy(&sequence, message.data(), sizeof sequence);
+    if (sequence == kTerminator) return;
+    sender.Send(message.data(), n);
+  }
+}
+
+LatencyResult Latency(const Config& config, const Variant& variant, std::size_t size) {
+  LatencyResult result;
+  result.label = variant.label;
+  result.mechanism = variant.mechanism;
+  result.size = size;
+  ChannelSpec spec;
+  spec.mechanism = variant.mechanism;
+  spec.receivers = 1;
+  spec.max_message_bytes = std::max<std::size_t>(size, 8);
+  spec.ring_capacity_bytes = config.capacity;
+  spec.idle = variant.idle;
+  spec.tethered = false;  // the default mode: the writer never waits
+  std::unique_ptr<Channel> there;
+  std::unique_ptr<Channel> back;
+  try {
+    there = CreateChannel(spec);
+    back = CreateChannel(spec);
+  } catch (const Unavailable& why) {
+    result.unavailable = why.what();
+    return result;
+  }
+  result.describe = there->Describe();
+  SharedArea<LatencyArea> area;
+  SharedArea<double> samples(config.iterations);
+  const bool iceoryx = variant.mechanism == Mechanism::kIceoryx;
+  auto side = [&](bool pinger) {
+    return [&, pinger]() -> int {
+      PinTo(pinger ? config.writer_cpu() : config.reader_cpu());
+      try {
+        auto sender = (pinger ? there : back)->OpenSender();
+        area->senders_ready.fetch_add(1, std::memory_order_acq_rel);
+        AwaitAtLeast(area->senders_ready, 2, std::chrono::seconds(30), "senders");
+        auto receiver = (pinger ? back : there)->OpenReceiver(0);
+        area->receivers_ready.fetch_add(1, std::memory_order_acq_rel);
+        AwaitAtLeast(area->receivers_ready, 2, std::chrono::seconds(30), "receivers");
+        auto* ring_sender = dynamic_cast<RingSender*>(sender.get());
+        auto* ring_receiver = dynamic_cast<RingReceiver*>(receiver.get());
+        if (pinger) {
+          area->recorded = ring_sender != nullptr
+                               ? PingLoop(*ring_sender, *ring_receiver, size, config.iterations,
+                                          config.latency_max_seconds, samples.get())
+                               : PingLoop(*sender, *receiver, size, config.iterations,
+                                          config.latency_max_seconds, samples.get());
+        } else if (ring_sender != nullptr) {
+          PongLoop(*ring_sender, *ring_receiver);
+        } else {
+          PongLoop(*sender, *receiver);
+        }
+      } catch (const std::exception& e) {
+        CopyText(area->error, sizeof area->error, e.what());
+        return 1;
+      }
+      return 0;
+    };
+  };
+  const pid_t pinger = Spawn(side(true), iceoryx);
+  const pid_t ponger = Spawn(side(false), iceoryx);
+  there->ReleaseParentCopies();
+  back->ReleaseParentCopies();
+  const std::string failure = ReapAll({pinger, ponger}, config.latency_max_seconds * 3 + 60);
+  if (area->error[0] != 0) {
+    result.error = area->error;
+  } else if (!failure.empty()) {
+    result.error = failure;
+  }
+  std::vector<double> ns(samples.get(), samples.get() + area->recorded);
+  result.rtt = ComputePercentiles(ns);
+  return result;
+}
+
+// ===================================================================== writer cost
+
+struct WriterCostArea {
+  std::atomic<int> ring_ready{0};
+  std::atomic<int> readers_ready{0};
+  std::atomic<int> go{0};
+  std::atomic<int> done{0};
+  double ns_per_write[16] = {};
+  int trials = 0;
+  std::uint64_t reader_messages[kMaxReaders] = {};
+  std::uint64_t reader_laps[kMaxReaders] = {};
+  char error[240] = {};
+};
+
+struct WriterCostResult {
+  std::string scenario;
+  int active_readers = 0;
+  int stopped_readers = 0;
+  double ns_per_write = 0;  // median of trials
+  double min_ns = 0, max_ns = 0;
+  std::uint64_t reader_messages = 0;
+  std::uint64_t reader_laps = 0;
+  std::string error;
+};
+
+WriterCostResult WriterCost(const Config& config, const std::string& scenario, int active, int stopped) {
+  WriterCostResult result;
+  result.scenario = scenario;
+  result.active_readers = active;
+  result.stopped_readers = stopped;
+  const std::string ring = "ring_bench.writer." + std::to_string(::getpid());
+  cb::IWrapper::Remove(ring);
+  SharedArea<WriterCostArea> area;
+  const int trials = config.quick ? 3 : 7;
+  const std::uint64_t writes = config.writer_cost_writes;
+  const std::size_t size = config.writer_cost_size;
+  std::vector<pid_t> pids;
+  pids.push_back(Spawn([&]() -> int {
+    PinTo(config.writer_cpu());
+    try {
+      cb::WriterOptions options;
+      options.capacity_bytes = config.capacity;
+      cb::Writer writer(ring, options);
+      area->ring_ready.store(1, std::memory_order_release);
+      AwaitAtLeast(area->go, 1, std::chrono::seconds(30), "go");
+      std::vector<std::byte> message(size, std::byte{7});
+      auto run = [&](std::uint64_t n) {
+        for (std::uint64_t i = 0; i < n; ++i) {
+          std::memcpy(message.data(), &i, sizeof i);
+          writer.Write(message);
+        }
+      };
+      run(writes / 10);  // warm-up: caches, page tables, readers in their loops
+      for (int t = 0; t < trials; ++t) {
+        const std::uint64_t t0 = Tsc::Ticks();
+        run(writes);
+        const std::uint64_t t1 = Tsc::Ticks();
+        area->ns_per_write[t] = Tsc::ToNs(t1 - t0) / static_cast<double>(writes);
+      }
+      area->trials = trials;
+      area->done.store(1, std::memory_order_release);
+    } catch (const std::exception& e) {
+      CopyText(area->error, sizeof area->error, e.what());
+      return 1;
+    }
+    return 0;
+  }));
+  std::vector<pid_t> readers;
+  for (int r = 0; r < active + stopped; ++r) {
+    readers.push_back(Spawn([&, r]() -> int {
+      PinTo(config.reader_cpu());
+      try {
+        AwaitAtLeast(area->ring_ready, 1, std::chrono::seconds(30), "ring");
+        cb::ReaderOptions options;  // the defaults: futex idle strategy
+        options.lap_policy = ringlib::LapPolicy::kReport;
+        options.register_slot = true;  // visible to the writer's slot table, as ringctl shows it
+        cb::Reader reader(ring, options);
+        area->readers_ready.fetch_add(1, std::memory_order_acq_rel);
+        std::vector<std::byte> buffer(kMaxMessage);
+        for (;;) {
+          const ringlib::ReadResult read = reader.ReadFor(buffer, std::chrono::milliseconds(20));
+          if (read.status == ringlib::ReadStatus::kLapped) {
+            reader.Resync();
+          } else if (read.status == ringlib::ReadStatus::kWriterClosed ||
+                     read.status == ringlib::ReadStatus::kWriterDead) {
+            break;
+          } else if (read.status == ringlib::ReadStatus::kTimedOut &&
+                     area->done.load(std::memory_order_acquire) != 0) {
+            break;
+          }
+        }
+        area->reader_messages[r] = reader.messages_read();
+        area->reader_laps[r] = reader.laps();
+      } catch (const std::exception& e) {
+        CopyText(area->error, sizeof area->error, e.what());
+        return 1;
+      }
+      return 0;
+    }));
+  }
+  try {
+    AwaitAtLeast(area->readers_ready, active + stopped, std::chrono::seconds(30), "readers");
+    for (int s = 0; s < stopped; ++s) ::kill(readers[static_cast<std::size_t>(active + s)], SIGSTOP);
+    area->go.store(1, std::memory_order_release);
+    AwaitAtLeast(area->done, 1, std::chrono::seconds(120), "writer");
+  } catch (const std::exception& e) {
+    result.error = e.what();
+  }
+  for (int s = 0; s < stopped; ++s) {
+    ::kill(readers[static_cast<std::size_t>(active + s)], SIGCONT);
+  }
+  pids.insert(pids.end(), readers.begin(), readers.end());
+  const std::string failure = ReapAll(pids, 60);
+  cb::IWrapper::Remove(ring);
+  if (result.error.empty() && area->error[0] != 0) result.error = area->error;
+  if (result.error.empty()) result.error = failure;
+  std::vector<double> v(area->ns_per_write, area->ns_per_write + area->trials);
+  std::sort(v.begin(), v.end());
+  if (!v.empty()) {
+    result.ns_per_write = v[v.size() / 2];
+    result.min_ns = v.front();
+    result.max_ns = v.back();
+  }
+  for (int r = 0; r < active; ++r) {
+    result.reader_messages += area->reader_messages[r];
+    result.reader_laps += area->reader_laps[r];
+  }
+  return result;
+}
+
+// ===================================================================== idle
+
+struct IdleArea {
+  std::atomic<int> ring_ready{0};
+  std::atomic<int> done{0};
+  double cpu_seconds = 0;
+  double wall_seconds = 0;
+  char error[240] = {};
+};
+
+struct IdleResult {
+  std::string strategy;
+  double cpu_fraction = 0;
+  double wall_seconds = 0;
+  std::string error;
+};
+
+double SelfCpuSeconds() {
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+IdleResult Idle(const Config& config, ringlib::IdleStrategy strategy, const char* name) {
+  IdleResult result;
+  result.strategy = name;
+  const std::string ring = "ring_bench.idle." + std::to_string(::getpid());
+  cb::IWrapper::Remove(ring);
+  SharedArea<IdleArea> area;
+  const pid_t writer = Spawn([&]() -> int {
+    PinTo(config.writer_cpu());
+    cb::Writer w(ring, {});
+    area->ring_ready.store(1, std::memory_order_release);
+    while (area->done.load(std::memory_order_acquire) == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return 0;
+  });
+  const pid_t reader = Spawn([&]() -> int {
+    PinTo(config.reader_cpu());
+    try {
+      AwaitAtLeast(area->ring_ready, 1, std::chrono::seconds(30), "ring");
+      cb::ReaderOptions options;
+      options.idle = strategy;
+      cb::Reader r(ring, options);
+      std::vector<std::byte> buffer(64);
+      const double cpu0 = SelfCpuSeconds();
+      const std::uint64_t t0 = NowNs();
+      const ringlib::ReadResult read =
+          r.ReadFor(buffer, std::chrono::nanoseconds(static_cast<std::int64_t>(config.idle_seconds * 1e9)));
+      area->wall_seconds = static_cast<double>(NowNs() - t0) * 1e-9;
+      area->cpu_seconds = SelfCpuSeconds() - cpu0;
+      if (read.status != ringlib::ReadStatus::kTimedOut) {
+        CopyText(area->error, sizeof area->error, "expected a time-out, got " + std::string(ringlib::ToString(read.status)));
+      }
+    } catch (const std::exception& e) {
+      CopyText(area->error, sizeof area->error, e.what());
+    }
+    area->done.store(1, std::memory_order_release);
+    return area->error[0] == 0 ? 0 : 1;
+  });
+  const std::string failure = ReapAll({reader, writer}, config.idle_seconds + 60);
+  cb::IWrapper::Remove(ring);
+  result.error = area->error[0] != 0 ? std::string(area->error) : failure;
+  result.wall_seconds = area->wall_seconds;
+  result.cpu_fraction = area->wall_seconds > 0 ? area->cpu_seconds / area->wall_seconds : 0;
+  return result;
+}
+
+// ===================================================================== report
+
+std::string ReadFirstLine(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+std::string CpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  }
+  return "unknown";
+}
+
+std::string HumanRate(double per_second) {
+  char buffer[32];
+  if (per_second >= 1e9) {
+    std::snprintf(buffer, sizeof buffer, "%.2f G", per_second / 1e9);
+  } else if (per_second >= 1e6) {
+    std::snprintf(buffer, sizeof buffer, "%.2f M", per_second / 1e6);
+  } else if (per_second >= 1e3) {
+    std::snprintf(buffer, sizeof buffer, "%.1f k", per_second / 1e3);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.0f ", per_second);
+  }
+  return buffer;
+}
+
+struct Target {
+  std::string name;
+  std::string rule;
+  double measured = 0;
+  double limit = 0;
+  bool lower_is_better = true;  // measured must be <= limit, else >=
+  bool known = false;
+  bool met() const { return known && (lower_is_better ? measured <= limit : measured >= limit); }
+};
+
+struct Results {
+  std::string started_load;
+  std::string finished_load;
+  std::optional<Percentiles> atomic_rtt;
+  std::optional<Percentiles> atomic_rtt_pause;
+  std::string atomic_error;
+  std::vector<std::pair<std::size_t, double>> memcpy_bandwidth;
+  std::vector<ThroughputResult> throughput;
+  std::vector<LatencyResult> latency;
+  std::vector<WriterCostResult> writer_cost;
+  std::vector<IdleResult> idle;
+  std::vector<ReplayResult> replay;
+  std::map<std::string, std::string> unavailable;
+  std::vector<Target> targets;
+  bool failed = false;
+};
+
+const ThroughputResult* FindThroughput(const Results& r, Mechanism m, int readers, std::size_t size) {
+  for (const auto& t : r.throughput) {
+    if (t.mechanism == m && t.readers == readers && t.size == size && t.ran && t.error.empty()) return &t;
+  }
+  return nullptr;
+}
+const LatencyResult* FindLatency(const Results& r, const std::string& label, std::size_t size) {
+  for (const auto& l : r.latency) {
+    if (l.label == label && l.size == size && l.error.empty() && l.unavailable.empty()) return &l;
+  }
+  return nullptr;
+}
+double MemcpyFor(const Results& r, std::size_t size) {
+  for (const auto& [s, bw] : r.memcpy_bandwidth) {
+    if (s == size) return bw;
+  }
+  return 0;
+}
+
+void ComputeTargets(Results& r) {
+  auto add = [&](Target t) { r.targets.push_back(std::move(t)); };
+  for (std::size_t size : {std::size_t{8}, std::size_t{64}}) {
+    const LatencyResult* ring = FindLatency(r, "ringlib-spin", size);
+    Target p50{"latency p50, " + std::to_string(size) + " B", "ringlib-spin RTT p50 <= 1.25 x atomic ping-pong p50"};
+    Target p999{"latency p99.9, " + std::to_string(size) + " B", "ringlib-spin RTT p99.9 <= 3 x atomic ping-pong p99.9"};
+    p50.limit = 1.25;
+    p999.limit = 3.0;
+    if (ring != nullptr && r.atomic_rtt && r.atomic_rtt->p50 > 0) {
+      p50.measured = ring->rtt.p50 / r.atomic_rtt->p50;
+      p999.measured = ring->rtt.p999 / r.atomic_rtt->p999;
+      p50.known = p999.known = true;
+    }
+    add(p50);
+    add(p999);
+  }
+  {
+    const ThroughputResult* ring = FindThroughput(r, Mechanism::kRing, 1, 32);
+    const ThroughputResult* pipe = FindThroughput(r, Mechanism::kPipe, 1, 32);
+    Target rate{"throughput 32 B, 1 reader", ">= 60 million messages/s sustained"};
+    rate.lower_is_better = false;
+    rate.limit = 60e6;
+    Target vs_pipe{"throughput 32 B vs pipe", ">= 100 x the pipe's messages/s"};
+    vs_pipe.lower_is_better = false;
+    vs_pipe.limit = 100;
+    if (ring != nullptr) {
+      rate.measured = ring->messages_per_second;
+      rate.known = true;
+      if (pipe != nullptr && pipe->messages_per_second > 0) {
+        vs_pipe.measured = ring->messages_per_second / pipe->messages_per_second;
+        vs_pipe.known = true;
+      }
+    }
+    add(rate);
+    add(vs_pipe);
+  }
+  for (std::size_t size : {std::size_t{4096}, std::size_t{16384}, std::size_t{65535}}) {
+    const ThroughputResult* ring = FindThroughput(r, Mechanism::kRing, 1, size);
+    Target t{"bandwidth " + std::to_string(size) + " B, 1 reader", ">= 0.70 x single-thread memcpy bandwidth"};
+    t.lower_is_better = false;
+    t.limit = 0.70;
+    const double mc = MemcpyFor(r, size);
+    if (ring != nullptr && mc > 0) {
+      t.measured = ring->bytes_per_second / mc;
+      t.known = true;
+    }
+    add(t);
+  }
+  {
+    auto cost = [&](const std::string& scenario) -> double {
+      for (const auto& w : r.writer_cost) {
+        if (w.scenario == scenario && w.error.empty()) return w.ns_per_write;
+      }
+      return 0;
+    };
+    Target four{"writer cost, 4 readers", "<= 1.1 x the cost with 1 reader"};
+    four.limit = 1.1;
+    if (cost("4 readers") > 0 && cost("1 reader") > 0) {
+      four.measured = cost("4 readers") / cost("1 reader");
+      four.known = true;
+    }
+    add(four);
+    Target stopped{"writer cost, 1 stopped reader", "<= 1.1 x the cost with no reader (changes nothing)"};
+    stopped.limit = 1.1;
+    if (cost("1 stopped reader") > 0 && cost("0 readers") > 0) {
+      stopped.measured = cost("1 stopped reader") / cost("0 readers");
+      stopped.known = true;
+    }
+    add(stopped);
+    Target both{"writer cost, 1 reader + 1 stopped", "<= 1.1 x the cost with 1 reader"};
+    both.limit = 1.1;
+    if (cost("1 reader + 1 stopped") > 0 && cost("1 reader") > 0) {
+      both.measured = cost("1 reader + 1 stopped") / cost("1 reader");
+      both.known = true;
+    }
+    add(both);
+  }
+  {
+    Target idle{"idle reader, futex strategy", "< 1 % of a core"};
+    idle.limit = 0.01;
+    for (const auto& i : r.idle) {
+      if (i.strategy == "futex-sleep" && i.error.empty()) {
+        idle.measured = i.cpu_fraction;
+        idle.known = true;
+      }
+    }
+    add(idle);
+  }
+  {
+    Target replay{"replay end to end, IEX DEEP", ">= 20 million messages/s"};
+    replay.lower_is_better = false;
+    replay.limit = 20e6;
+    for (const auto& p : r.replay) {
+      if (p.dataset == "iex-deep" && p.error.empty() && p.ran) {
+        replay.measured = p.messages_per_second;
+        replay.known = true;
+      }
+    }
+    add(replay);
+  }
+}
+
+void PrintTable(const Config& config, const Results& r) {
+  std::printf("ring_bench: %s, %ld CPUs, kernel %s\n", CpuModel().c_str(), ::sysconf(_SC_NPROCESSORS_ONLN),
+              [] {
+                struct utsname u {};
+                ::uname(&u);
+                return std::string(u.release);
+              }()
+                  .c_str());
+  std::printf("compiler: g++ %s, build %s, flags: %s\n", __VERSION__, RING_BENCH_BUILD_TYPE, RING_BENCH_CXX_FLAGS);
+  std::printf("load average at start: %s; at end: %s\n", r.started_load.c_str(), r.finished_load.c_str());
+  std::printf("pinning: %s\n\n", config.pin ? ("writer/pinger on CPU " + std::to_string(config.cpus[0]) +
+                                                   ", readers/ponger on CPU " + std::to_string(config.cpus[1]))
+                                                      .c_str()
+                                                : "none");
+  if (r.atomic_rtt || !r.memcpy_bandwidth.empty()) {
+    std::printf("== The limit\n");
+    if (r.atomic_rtt) {
+      std::printf("atomic ping-pong RTT (ns): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f  (%zu samples)\n",
+                  r.atomic_rtt->p50, r.atomic_rtt->p90, r.atomic_rtt->p99, r.atomic_rtt->p999, r.atomic_rtt->max,
+                  r.atomic_rtt->samples);
+    }
+    if (r.atomic_rtt_pause) {
+      std::printf("same, spinning with PAUSE (ns): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f\n",
+                  r.atomic_rtt_pause->p50, r.atomic_rtt_pause->p90, r.atomic_rtt_pause->p99,
+                  r.atomic_rtt_pause->p999, r.atomic_rtt_pause->max);
+    }
+    if (!r.atomic_error.empty()) std::printf("atomic ping-pong: %s\n", r.atomic_error.c_str());
+    for (const auto& [size, bw] : r.memcpy_bandwidth) {
+      std::printf("memcpy %6zu B: %sB/s\n", size, HumanRate(bw).c_str());
+    }
+    std::printf("\n");
+  }
+  if (!r.throughput.empty()) {
+    std::printf("== Throughput (lossless; the slowest reader's sustained rate)\n");
+    std::printf("%-15s %7s %7s %14s %14s %10s %8s\n", "mechanism", "readers", "size", "messages/s", "bytes/s",
+                "vs memcpy", "vs pipe");
+    for (const auto& t : r.throughput) {
+      if (!t.unavailable.empty()) continue;
+      if (!t.error.empty()) {
+        std::printf("%-15s %7d %7zu  FAILED: %s\n", std::string(MechanismName(t.mechanism)).c_str(), t.readers,
+                    t.size, t.error.c_str());
+        continue;
+      }
+      const double mc = MemcpyFor(r, t.size);
+      const ThroughputResult* pipe = FindThroughput(r, Mechanism::kPipe, t.readers, t.size);
+      char vs_memcpy[16] = "-";
+      char vs_pipe[16] = "-";
+      if (mc > 0) std::snprintf(vs_memcpy, sizeof vs_memcpy, "%.2f", t.bytes_per_second / mc);
+      if (pipe != nullptr && pipe->messages_per_second > 0) {
+        std::snprintf(vs_pipe, sizeof vs_pipe, "%.1f", t.messages_per_second / pipe->messages_per_second);
+      }
+      std::printf("%-15s %7d %7zu %13s %13sB %10s %8s\n", std::string(MechanismName(t.mechanism)).c_str(), t.readers,
+                  t.size, HumanRate(t.messages_per_second).c_str(), HumanRate(t.bytes_per_second).c_str(), vs_memcpy,
+                  vs_pipe);
+    }
+    std::printf("\n");
+  }
+  if (!r.latency.empty()) {
+    std::printf("== Latency: ping-pong round trip (ns)\n");
+    std::printf("%-22s %6s %9s %9s %9s %9s %9s %9s\n", "mechanism", "size", "p50", "p90", "p99", "p99.9", "max",
+                "p50/atomic");
+    for (const auto& l : r.latency) {
+      if (!l.unavailable.empty()) continue;
+      if (!l.error.empty()) {
+        std::printf("%-22s %6zu  FAILED: %s\n", l.label.c_str(), l.size, l.error.c_str());
+        continue;
+      }
+      char ratio[16] = "-";
+      if (r.atomic_rtt && r.atomic_rtt->p50 > 0) std::snprintf(ratio, sizeof ratio, "%.2f", l.rtt.p50 / r.atomic_rtt->p50);
+      std::printf("%-22s %6zu %9.0f %9.0f %9.0f %9.0f %9.0f %9s\n", l.label.c_str(), l.size, l.rtt.p50, l.rtt.p90,
+                  l.rtt.p99, l.rtt.p999, l.rtt.max, ratio);
+    }
+    std::printf("\n");
+  }
+  if (!r.writer_cost.empty()) {
+    std::printf("== Writer cost: time per Write of %zu B (median of trials; min..max)\n", config.writer_cost_size);
+    for (const auto& w : r.writer_cost) {
+      if (!w.error.empty()) {
+        std::printf("%-24s FAILED: %s\n", w.scenario.c_str(), w.error.c_str());
+        continue;
+      }
+      std::printf("%-24s %7.2f ns  (%.2f .. %.2f)  readers read %" PRIu64 " messages, lapped %" PRIu64 " times\n",
+                  w.scenario.c_str(), w.ns_per_write, w.min_ns, w.max_ns, w.reader_messages, w.reader_laps);
+    }
+    std::printf("\n");
+  }
+  if (!r.idle.empty()) {
+    std::printf("== Idle reader: CPU used while no message arrives\n");
+    for (const auto& i : r.idle) {
+      if (!i.error.empty()) {
+        std::printf("%-14s FAILED: %s\n", i.strategy.c_str(), i.error.c_str());
+        continue;
+      }
+      std::printf("%-14s %8.3f %% of a core over %.1f s\n", i.strategy.c_str(), i.cpu_fraction * 100, i.wall_seconds);
+    }
+    std::printf("\n");
+  }
+  if (!r.replay.empty()) {
+    std::printf("== Replay: feed_publisher -> feed_subscriber, end to end\n");
+    for (const auto& p : r.replay) {
+      if (!p.ran) {
+        std::printf("%-10s not run: %s\n", p.dataset.c_str(), p.error.c_str());
+        continue;
+      }
+      if (!p.error.empty()) {
+        std::printf("%-10s FAILED: %s\n", p.dataset.c_str(), p.error.c_str());
+        continue;
+      }
+      std::printf("%-10s %s messages/s (%" PRIu64 " messages in %.3f s)\n", p.dataset.c_str(),
+                  HumanRate(p.messages_per_second).c_str(), p.messages, p.seconds);
+    }
+    std::printf("\n");
+  }
+  if (!r.unavailable.empty()) {
+    std::printf("== Not run here\n");
+    for (const auto& [name, why] : r.unavailable) std::printf("%-15s %s\n", name.c_str(), why.c_str());
+    std::printf("\n");
+  }
+  std::printf("== Targets (ratios from this run)\n");
+  for (const auto& t : r.targets) {
+    if (!t.known) {
+      std::printf("%-36s %-58s not measured\n", t.name.c_str(), t.rule.c_str());
+      continue;
+    }
+    std::printf("%-36s %-58s %12.4g  %s\n", t.name.c_str(), t.rule.c_str(), t.measured, t.met() ? "MET" : "MISSED");
+  }
+}
+
+void WritePercentiles(Json& j, const Percentiles& p) {
+  j.Field("p50_ns", p.p50).Field("p90_ns", p.p90).Field("p99_ns", p.p99).Field("p999_ns", p.p999);
+  j.Field("max_ns", p.max).Field("min_ns", p.min).Field("mean_ns", p.mean).Field("samples", std::uint64_t{p.samples});
+}
+
+std::string ToJson(const Config& config, const Results& r) {
+  Json j;
+  j.BeginObject();
+  j.BeginObject("machine");
+  j.Field("cpu_model", CpuModel());
+  j.Field("cpus_online", static_cast<std::uint64_t>(::sysconf(_SC_NPROCESSORS_ONLN)));
+  {
+    struct utsname u {};
+    ::uname(&u);
+    j.Field("kernel", std::string(u.release));
+  }
+  j.Field("compiler", std::string("g++ ") + __VERSION__);
+  j.Field("build_type", RING_BENCH_BUILD_TYPE);
+  j.Field("cxx_flags", RING_BENCH_CXX_FLAGS);
+  j.Field("load_average_start", r.started_load);
+  j.Field("load_average_end", r.finished_load);
+  j.Field("tsc_ns_per_tick", Tsc::ns_per_tick());
+  j.EndObject();
+  j.BeginObject("config");
+  j.Field("command", config.command_line);
+  j.Field("pin", config.pin);
+  j.Field("writer_cpu", config.writer_cpu());
+  j.Field("reader_cpu", config.reader_cpu());
+  j.Field("quick", config.quick);
+  j.Field("ring_capacity_bytes", config.capacity);
+  j.Field("duration_ms", config.duration_ms);
+  j.Field("iterations", config.iterations);
+  j.Field("idle_seconds", config.idle_seconds);
+  j.Field("writer_cost_size", std::uint64_t{config.writer_cost_size});
+  j.EndObject();
+  j.BeginObject("limit");
+  if (r.atomic_rtt) {
+    j.BeginObject("atomic_pingpong");
+    WritePercentiles(j, *r.atomic_rtt);
+    j.EndObject();
+  }
+  if (r.atomic_rtt_pause) {
+    j.BeginObject("atomic_pingpong_pause");
+    WritePercentiles(j, *r.atomic_rtt_pause);
+    j.EndObject();
+  }
+  j.BeginArray("memcpy");
+  for (const auto& [size, bw] : r.memcpy_bandwidth) {
+    j.BeginObject().Field("size", std::uint64_t{size}).Field("bytes_per_second", bw).EndObject();
+  }
+  j.EndArray();
+  j.EndObject();
+  j.BeginArray("throughput");
+  for (const auto& t : r.throughput) {
+    if (!t.unavailable.empty()) continue;
+    j.BeginObject();
+    j.Field("mechanism", MechanismName(t.mechanism));
+    j.Field("readers", t.readers);
+    j.Field("size", std::uint64_t{t.size});
+    j.Field("ok", t.error.empty());
+    if (!t.error.empty()) j.Field("error", t.error);
+    j.Field("messages_per_second", t.messages_per_second);
+    j.Field("bytes_per_second", t.bytes_per_second);
+    j.Field("writer_messages_per_second", t.writer_messages_per_second);
+    j.Field("messages", t.messages);
+    const double mc = MemcpyFor(r, t.size);
+    if (mc > 0) j.Field("fraction_of_memcpy", t.bytes_per_second / mc);
+    j.Field("setup", t.describe);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.BeginArray("latency");
+  for (const auto& l : r.latency) {
+    if (!l.unavailable.empty()) continue;
+    j.BeginObject();
+    j.Field("mechanism", l.label);
+    j.Field("size", std::uint64_t{l.size});
+    j.Field("ok", l.error.empty());
+    if (!l.error.empty()) j.Field("error", l.error);
+    WritePercentiles(j, l.rtt);
+    if (r.atomic_rtt && r.atomic_rtt->p50 > 0) {
+      j.Field("p50_over_atomic", l.rtt.p50 / r.atomic_rtt->p50);
+      j.Field("p999_over_atomic", l.rtt.p999 / r.atomic_rtt->p999);
+    }
+    j.Field("setup", l.describe);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.BeginArray("writer_cost");
+  for (const auto& w : r.writer_cost) {
+    j.BeginObject();
+    j.Field("scenario", w.scenario);
+    j.Field("active_readers", w.active_readers);
+    j.Field("stopped_readers", w.stopped_readers);
+    j.Field("ok", w.error.empty());
+    if (!w.error.empty()) j.Field("error", w.error);
+    j.Field("ns_per_write", w.ns_per_write);
+    j.Field("min_ns", w.min_ns);
+    j.Field("max_ns", w.max_ns);
+    j.Field("reader_messages", w.reader_messages);
+    j.Field("reader_laps", w.reader_laps);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.BeginArray("idle");
+  for (const auto& i : r.idle) {
+    j.BeginObject();
+    j.Field("strategy", i.strategy);
+    j.Field("ok", i.error.empty());
+    if (!i.error.empty()) j.Field("error", i.error);
+    j.Field("cpu_fraction", i.cpu_fraction);
+    j.Field("wall_seconds", i.wall_seconds);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.BeginArray("replay");
+  for (const auto& p : r.replay) {
+    j.BeginObject();
+    j.Field("dataset", p.dataset);
+    j.Field("ran", p.ran);
+    j.Field("ok", p.ran && p.error.empty());
+    if (!p.error.empty()) j.Field("error", p.error);
+    j.Field("messages", p.messages);
+    j.Field("seconds", p.seconds);
+    j.Field("messages_per_second", p.messages_per_second);
+    j.Field("command", p.command);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.BeginArray("unavailable");
+  for (const auto& [name, why] : r.unavailable) {
+    j.BeginObject().Field("mechanism", name).Field("reason", why).EndObject();
+  }
+  j.EndArray();
+  j.BeginArray("targets");
+  for (const auto& t : r.targets) {
+    j.BeginObject();
+    j.Field("name", t.name);
+    j.Field("rule", t.rule);
+    j.Field("measured", t.known);
+    if (t.known) {
+      j.Field("value", t.measured);
+      j.Field("met", t.met());
+    }
+    j.EndObject();
+  }
+  j.EndArray();
+  j.EndObject();
+  return j.str() + "\n";
+}
+
+// ===================================================================== main
+
+int Run(const Config& config) {
+  Results r;
+  r.started_load = ReadFirstLine("/proc/loadavg");
+  Tsc::Calibrate();
+  auto note_unavailable = [&](Mechanism m, const std::string& why) {
+    r.unavailable.emplace(std::string(MechanismName(m)), why);
+  };
+  std::vector<Mechanism> mechanisms;
+  for (Mechanism m : AllMechanisms()) {
+    if (!config.Uses(m)) continue;
+    try {
+      CheckAvailable(m);
+      mechanisms.push_back(m);
+    } catch (const Unavailable& why) {
+      note_unavailable(m, why.what());
+    }
+  }
+  const bool use_ring = config.Uses(Mechanism::kRing);
+
+  if (config.Has("limit")) {
+    Progress("limit: atomic ping-pong\n");
+    std::string error;
+    r.atomic_rtt = AtomicPingPong(config, false, error);
+    if (!error.empty()) r.atomic_error = error;
+    r.atomic_rtt_pause = AtomicPingPong(config, true, error);
+    if (!error.empty()) r.atomic_error = error;
+    for (std::size_t size : config.sizes) {
+      Progress("limit: memcpy %zu B\n", size);
+      r.memcpy_bandwidth.emplace_back(size, MemcpyBandwidth(config, size));
+    }
+  }
+  if (config.Has("throughput")) {
+    for (Mechanism m : mechanisms) {
+      for (int readers : config.readers) {
+        for (std::size_t size : config.sizes) {
+          Progress("throughput: %s, %d reader(s), %zu B\n", std::string(MechanismName(m)).c_str(), readers, size);
+          ThroughputResult t = Throughput(config, m, readers, size);
+          if (!t.unavailable.empty()) {
+            note_unavailable(m, std::to_string(size) + " B: " + t.unavailable);
+          }
+          if (!t.error.empty()) {
+            r.failed = true;
+            Progress("  FAILED: %s\n", t.error.c_str());
+          }
+          r.throughput.push_back(std::move(t));
+        }
+      }
+    }
+  }
+  if (config.Has("latency")) {
+    std::vector<Variant> variants;
+    for (Mechanism m : mechanisms) {
+      if (m == Mechanism::kRing) {
+        variants.push_back({"ringlib-spin", m, ringlib::IdleStrategy::kBusySpin});
+        variants.push_back({"ringlib-futex", m, ringlib::IdleStrategy::kFutexSleep});
+      } else if (m == Mechanism::kIceoryx) {
+        variants.push_back({"iceoryx-poll", m, ringlib::IdleStrategy::kBusySpin});
+      } else {
+        variants.push_back({std::string(MechanismName(m)), m, ringlib::IdleStrategy::kFutexSleep});
+      }
+    }
+    for (const Variant& v : variants) {
+      for (std::size_t size : config.latency_sizes) {
+        Progress("latency: %s, %zu B\n", v.label.c_str(), size);
+        LatencyResult l = Latency(config, v, size);
+        if (!l.unavailable.empty()) note_unavailable(v.mechanism, std::to_string(size) + " B: " + l.unavailable);
+        if (!l.error.empty()) {
+          r.failed = true;
+          Progress("  FAILED: %s\n", l.error.c_str());
+        }
+        r.latency.push_back(std::move(l));
+      }
+    }
+  }
+  if (config.Has("writer") && use_ring) {
+    const std::vector<std::tuple<std::string, int, int>> scenarios = {
+        {"0 readers", 0, 0}, {"1 reader", 1, 0}, {"4 readers", 4, 0},
+        {"1 stopped reader", 0, 1}, {"1 reader + 1 stopped", 1, 1}};
+    for (const auto& [name, active, stopped] : scenarios) {
+      Progress("writer cost: %s\n", name.c_str());
+      WriterCostResult w = WriterCost(config, name, active, stopped);
+      if (!w.error.empty()) {
+        r.failed = true;
+        Progress("  FAILED: %s\n", w.error.c_str());
+      }
+      r.writer_cost.push_back(std::move(w));
+    }
+  }
+  if (config.Has("idle") && use_ring) {
+    const std::vector<std::pair<ringlib::IdleStrategy, const char*>> strategies = {
+        {ringlib::IdleStrategy::kBusySpin, "busy-spin"},
+        {ringlib::IdleStrategy::kSpinYield, "spin-yield"},
+        {ringlib::IdleStrategy::kFutexSleep, "futex-sleep"}};
+    for (const auto& [strategy, name] : strategies) {
+      Progress("idle: %s\n", name);
+      IdleResult i = Idle(config, strategy, name);
+      if (!i.error.empty()) {
+        r.failed = true;
+        Progress("  FAILED: %s\n", i.error.c_str());
+      }
+      r.idle.push_back(std::move(i));
+    }
+  }
+  if (config.Has("replay") && config.replay.enabled()) {
+    r.replay = RunReplay(config.replay, config.writer_cpu(), config.reader_cpu(), config.quick);
+    for (const auto& p : r.replay) {
+      if (p.ran && !p.error.empty()) r.failed = true;
+    }
+  }
+  ShutdownMechanisms();
+  r.finished_load = ReadFirstLine("/proc/loadavg");
+  ComputeTargets(r);
+
+  const std::string json = ToJson(config, r);
+  if (!config.json_file.empty()) {
+    std::ofstream out(config.json_file);
+    out << json;
+    if (!out) {
+      std::fprintf(stderr, "ring_bench: cannot write %s\n", config.json_file.c_str());
+      return 1;
+    }
+  }
+  if (config.json) {
+    std::fputs(json.c_str(), stdout);
+  } else {
+    PrintTable(config, r);
+  }
+  if (r.failed) {
+    std::fprintf(stderr, "ring_bench: some measurements FAILED (see above)\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace bench
+
+int main(int argc, char** argv) {
+  bench::Config config;
+  CLI::App app{
+      "ring_bench: ringlib against the machine's limit and the alternatives, across real processes.\n"
+      "Every figure worth quoting is a ratio of two numbers from the same run."};
+  app.add_flag("--json", config.json, "Print JSON on stdout instead of the table");
+  app.add_option("--json-file", config.json_file, "Also write the JSON to this file");
+  app.add_flag("--pin", config.pin, "Pin the writer/pinger and the readers/ponger to two CPUs (see --cpus)");
+  app.add_option("--cpus", config.cpus, "The two CPUs for --pin: writer, readers")->expected(2);
+  app.add_flag("--quick", config.quick, "A tiny configuration (ctest's smoke run): seconds, not minutes");
+  app.add_option("--sections", config.sections, "limit throughput latency writer idle replay")->delimiter(',');
+  app.add_option("--mechanisms", config.mechanisms,
+                 "ringlib pipe unix-seqpacket posix-mq boost-mq iceoryx (default: all)")
+      ->delimiter(',');
+  app.add_option("--sizes", config.sizes, "Message sizes for throughput and memcpy")->delimiter(',');
+  app.add_option("--readers", config.readers, "Reader counts for throughput (at most 8)")->delimiter(',');
+  app.add_option("--latency-sizes", config.latency_sizes, "Message sizes for ping-pong")->delimiter(',');
+  app.add_option("--duration-ms", config.duration_ms, "Sending time per throughput point");
+  app.add_option("--iterations", config.iterations, "Round trips per latency point");
+  app.add_option("--latency-max-seconds", config.latency_max_seconds, "Time cap per latency point");
+  app.add_option("--idle-seconds", config.idle_seconds, "Waiting time per idle strategy");
+  app.add_option("--capacity", config.capacity, "Ring capacity in bytes (a power of two)");
+  app.add_option("--writer-cost-size", config.writer_cost_size, "Message size for the writer-cost section");
+  app.add_option("--writer-cost-writes", config.writer_cost_writes, "Writes per writer-cost trial");
+  app.add_option("--replay-publisher", config.replay.publisher, "feed_publisher executable (replay section)");
+  app.add_option("--replay-subscriber", config.replay.subscriber, "feed_subscriber executable (replay section)");
+  app.add_option("--replay-iex", config.replay.iex_file, "IEX DEEP pcap for the replay section");
+  app.add_option("--replay-itch", config.replay.itch_file, "ITCH 5.0 file for the replay section");
+  app.add_option("--replay-loops", config.replay.loops, "Times the publisher loops over the file");
+  CLI11_PARSE(app, argc, argv);
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) config.command_line += ' ';
+    config.command_line += argv[i];
+  }
+  if (config.quick) {
+    // Small enough for ctest: every code path once, no timing worth quoting.
+    if (!app.count("--sizes")) config.sizes = {8, 4096};
+    if (!app.count("--readers")) config.readers = {1, 2};
+    if (!app.count("--latency-sizes")) config.latency_sizes = {8};
+    if (!app.count("--duration-ms")) config.duration_ms = 20;
+    if (!app.count("--iterations")) config.iterations = 2000;
+    if (!app.count("--idle-seconds")) config.idle_seconds = 0.2;
+    if (!app.count("--writer-cost-writes")) config.writer_cost_writes = 20000;
+    if (!app.count("--capacity")) config.capacity = std::uint64_t{1} << 16;
+    if (!app.count("--latency-max-seconds")) config.latency_max_seconds = 0.5;
+    if (!app.count("--replay-loops")) config.replay.loops = 1;
+  }
+  for (int readers : config.readers) {
+    if (readers < 1 || readers > bench::kMaxReaders) {
+      std::fprintf(stderr, "ring_bench: --readers: %d is outside 1..%d\n", readers, bench::kMaxReaders);
+      return 2;
+    }
+  }
+  for (std::size_t size : config.sizes) {
+    if (size < 8 || size > bench::kMaxMessage) {
+      std::fprintf(stderr, "ring_bench: --sizes: %zu is outside 8..65535 (8: the sequence number)\n", size);
+      return 2;
+    }
+  }
+  try {
+    for (const auto& name : config.mechanisms) (void)bench::ParseMechanism(name);
+    return bench::Run(config);
+  } catch (const std::exception& error) {
+    bench::ShutdownMechanisms();
+    std::fprintf(stderr, "ring_bench: %s\n", error.what());
+    return 1;
+  }
+}
