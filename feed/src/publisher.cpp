@@ -96,12 +96,15 @@ class Publisher {
   void WaitForSubscribers() {
     if (run_.wait_for_subscribers == 0) return;
     const std::uint64_t deadline = MonotonicNowNs() + run_.subscriber_wait_ns;
-    while (writer_->shared_memory().ref_count() < run_.wait_for_subscribers + 1) {
+    // Registered readers, not the reference count: a reader counts in the
+    // segment before it has taken its start position, and would miss the
+    // first messages (late join) if we started on the count alone.
+    while (writer_->registered_readers() < run_.wait_for_subscribers) {
       if (MonotonicNowNs() >= deadline || stop_.load(std::memory_order_relaxed)) {
         std::fprintf(stderr,
                      "feed_publisher: only %llu of %llu subscribers attached to ring \"%s\" "
                      "within %s; starting anyway\n",
-                     static_cast<unsigned long long>(writer_->shared_memory().ref_count() - 1),
+                     static_cast<unsigned long long>(writer_->registered_readers()),
                      static_cast<unsigned long long>(run_.wait_for_subscribers),
                      run_.ring.name.c_str(), FormatDuration(run_.subscriber_wait_ns).c_str());
         return;

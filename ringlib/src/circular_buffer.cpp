@@ -162,6 +162,15 @@ IWrapper::IWrapper(std::string ring_name, SharedMemory shm)
   max_message_ = segment_->header.max_message_bytes;
 }
 
+std::uint32_t IWrapper::registered_readers() const noexcept {
+  std::uint32_t count = 0;
+  for (const auto& slot : segment_->slots) {
+    // Acquire pairs with RegisterSlot's release store of the flags.
+    if ((slot.flags.load(std::memory_order_acquire) & kSlotInUse) != 0) ++count;
+  }
+  return count;
+}
+
 // ----------------------------------------------------------------- Writer
 
 Writer::Attachment Writer::AttachWriter(const std::string& ring_name,

@@ -42,7 +42,9 @@ int RunWriter(int argc, char** argv) {
   const std::uint64_t pause_us = argc > 9 ? Arg(argv, 9) : 0;
   Writer writer(ring, options);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (writer.shared_memory().ref_count() < readers + 1 &&
+  // Registered readers have taken their start position (the reference count
+  // rises earlier, and waiting on it would let a reader miss the first messages).
+  while (writer.registered_readers() < readers &&
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
@@ -71,6 +73,7 @@ int RunReader(int argc, char** argv) {
   ReaderOptions options;
   options.lap_policy = policy == "report" ? ringlib::LapPolicy::kReport : ringlib::LapPolicy::kTerminate;
   options.attach_timeout = std::chrono::milliseconds(10000);
+  options.register_slot = true;
   std::optional<Reader> reader;
   try {
     reader.emplace(ring, options);

@@ -33,6 +33,7 @@ ReaderTally RunStressReader(const std::string& ring, const std::atomic<bool>& wr
   ReaderOptions options;
   options.lap_policy = ringlib::LapPolicy::kReport;
   options.idle = ringlib::IdleStrategy::kSpinYield;
+  options.register_slot = true;
   Reader reader(ring, options);
   std::mt19937 random(seed);
   ReaderTally tally;
@@ -93,7 +94,7 @@ void RunStress(std::uint64_t capacity, std::uint64_t reserve_ahead) {
           RunStressReader(ring.name(), writer_done, static_cast<unsigned>(1000 + i));
     });
   }
-  while (writer.shared_memory().ref_count() < kReaders + 1) std::this_thread::yield();
+  while (writer.registered_readers() < kReaders) std::this_thread::yield();
 #if RINGLIB_TSAN
   constexpr std::uint64_t kMessages = 100'000;
 #else

@@ -149,6 +149,10 @@ class IWrapper {
     return segment_->header.generation.load(std::memory_order_acquire);
   }
   [[nodiscard]] const SharedMemory& shared_memory() const noexcept { return shm_; }
+  // Readers registered in slots (ReaderOptions::register_slot or tethered).
+  // A reader registers after taking its start position, so a writer that
+  // waits for N registered readers knows they will see its next message.
+  [[nodiscard]] std::uint32_t registered_readers() const noexcept;
   // The raw segment, for tools and for tests that move counters by hand.
   [[nodiscard]] layout::Segment& segment() const noexcept { return *segment_; }
 

@@ -1,0 +1,227 @@
+// End-to-end: the real feed_publisher, feed_subscriber and feed_replay
+// binaries, on the real recordings in ../shared/data and the repository's
+// own demo data. Expected counts are the ones published in the data READMEs
+// (shared/data/README.md, data/README.md), never numbers produced by this
+// code.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "../ring/process.hpp"
+#include "../ring/ring_test_util.hpp"
+#include "feed/summary.hpp"
+
+namespace {
+
+using ringtest::Process;
+using ringtest::RingNameGuard;
+using TypeCounts = std::map<std::string, std::uint64_t>;
+
+const std::string kPublisher = FEED_PUBLISHER_PATH;
+const std::string kSubscriber = FEED_SUBSCRIBER_PATH;
+const std::string kReplay = FEED_REPLAY_PATH;
+const std::string kData = RINGLIB_SHARED_DATA_DIR;
+const std::string kSource = RINGLIB_SOURCE_DIR;
+constexpr auto kGenerous = std::chrono::seconds(120);
+
+std::string LastLine(std::string text) {
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  const auto at = text.rfind('\n');
+  return at == std::string::npos ? text : text.substr(at + 1);
+}
+
+bool FileExists(const std::string& path) { return std::ifstream(path).good(); }
+
+struct ReplayResult {
+  int publisher_exit = -1;
+  int subscriber_exit = -1;
+  feed::PublisherSummary publisher;
+  feed::SubscriberSummary subscriber;
+  std::string publisher_err;
+  std::string subscriber_err;
+};
+
+// One publisher at top speed, one subscriber. The ring is larger than the
+// whole stream, so the subscriber cannot be lapped whatever the scheduler
+// does: any missing message would be a real loss.
+ReplayResult ReplayAtTopSpeed(const std::string& ring, const std::string& input,
+                              const std::string& capacity = "32MiB") {
+  Process subscriber({kSubscriber, "--ring", ring, "--name", "check", "--json", "--progress", "never"});
+  Process publisher({kPublisher, "--ring", ring, "--capacity", capacity, "--input", input,
+                     "--wait-subscribers", "1", "--json", "--progress", "never"});
+  ReplayResult result;
+  EXPECT_TRUE(publisher.WaitFor(kGenerous)) << "publisher hung";
+  EXPECT_TRUE(subscriber.WaitFor(kGenerous)) << "subscriber hung";
+  result.publisher_exit = publisher.exit_code();
+  result.subscriber_exit = subscriber.exit_code();
+  result.publisher_err = publisher.err();
+  result.subscriber_err = subscriber.err();
+  result.publisher = feed::ParsePublisherSummaryJson(LastLine(publisher.out()));
+  result.subscriber = feed::ParseSubscriberSummaryJson(LastLine(subscriber.out()));
+  return result;
+}
+
+void ExpectIntactReplay(const ReplayResult& result, std::uint64_t messages, const TypeCounts& types) {
+  EXPECT_EQ(result.publisher_exit, 0) << result.publisher_err;
+  EXPECT_EQ(result.subscriber_exit, 0) << result.subscriber_err;
+  EXPECT_EQ(result.publisher.messages, messages);
+  EXPECT_EQ(result.subscriber.messages, messages);
+  EXPECT_EQ(result.subscriber.gaps, 0u);
+  EXPECT_EQ(result.subscriber.checksum_failures, 0u);
+  EXPECT_EQ(result.subscriber.decode_errors, 0u);
+  EXPECT_TRUE(result.subscriber.end_of_stream);
+  EXPECT_TRUE(result.subscriber.digest_match);
+  EXPECT_EQ(result.subscriber.digest_actual, result.publisher.digest);
+  if (!types.empty()) {
+    EXPECT_EQ(result.subscriber.message_types, types);
+  }
+}
+
+TEST(Replay, IexTops16SampleArrivesWithTheReadmeCountsPerType) {
+  const std::string input = kData + "/iex/tops16_sample.pcap";
+  if (!FileExists(input)) GTEST_SKIP() << "missing " << input;
+  RingNameGuard ring;
+  const auto result = ReplayAtTopSpeed(ring.name(), input);
+  ExpectIntactReplay(result, 57'674,
+                     {{"Q", 27'217}, {"H", 7'803}, {"P", 7'802}, {"O", 7'801}, {"T", 6'390},
+                      {"A", 642}, {"D", 10}, {"S", 6}, {"B", 3}});
+  EXPECT_EQ(result.publisher.payload_kind, "tops");
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+TEST(Replay, IexDeep10ExcerptArrivesWithTheReadmeCountsPerType) {
+  const std::string input = kData + "/iex/deep10_excerpt.pcap";
+  if (!FileExists(input)) GTEST_SKIP() << "missing " << input;
+  RingNameGuard ring;
+  const auto result = ReplayAtTopSpeed(ring.name(), input);
+  ExpectIntactReplay(result, 48'325,
+                     {{"P", 11'594}, {"O", 11'317}, {"H", 11'311}, {"I", 11'309}, {"8", 1'526},
+                      {"5", 1'226}, {"T", 37}, {"D", 3}, {"S", 2}});
+  EXPECT_EQ(result.publisher.payload_kind, "deep");
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+TEST(Replay, BinanceLinesUpTo64KBArriveIntact) {
+  const std::string input = kData + "/crypto/binance_spot_btcusdt_20240808.txt";
+  if (!FileExists(input)) GTEST_SKIP() << "missing " << input;
+  RingNameGuard ring;
+  const auto result = ReplayAtTopSpeed(ring.name(), input);
+  ExpectIntactReplay(result, 41'249, {});
+  EXPECT_EQ(result.publisher.format, "lines");
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+TEST(Replay, RepositoryDemoItchArrivesWithItsReadmeCountsPerType) {
+  RingNameGuard ring;
+  const auto result = ReplayAtTopSpeed(ring.name(), kSource + "/data/demo.itch");
+  ExpectIntactReplay(result, 100'000,
+                     {{"A", 32'891}, {"D", 28'127}, {"E", 8'966}, {"U", 8'933}, {"X", 6'005},
+                      {"P", 3'959}, {"F", 3'927}, {"I", 2'495}, {"C", 1'565}, {"Y", 545},
+                      {"N", 493}, {"L", 484}, {"Q", 298}, {"H", 294}, {"B", 221}, {"h", 205},
+                      {"K", 201}, {"J", 194}, {"W", 101}, {"O", 81}, {"R", 8}, {"S", 6}, {"V", 1}});
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+TEST(Replay, ThrottledSubscriberIsLappedWithOneLineAndCode3WhileHealthyOneCompletes) {
+  RingNameGuard ring;
+  const std::string input = kSource + "/data/demo.itch";
+  Process healthy({kSubscriber, "--ring", ring.name(), "--name", "healthy", "--json", "--progress", "never"});
+  Process throttled({kSubscriber, "--ring", ring.name(), "--name", "slow", "--throttle-delay", "500us",
+                     "--json", "--progress", "never"});
+  // 64 KiB holds about 900 messages; paced at 20,000 messages/s the slow
+  // one (at most 2,000/s) is lapped within a second; the healthy one keeps up.
+  Process publisher({kPublisher, "--ring", ring.name(), "--capacity", "64KiB", "--input", input,
+                     "--pace", "messages_per_second", "--rate", "20000", "--stop-after-messages",
+                     "30000", "--wait-subscribers", "2", "--json", "--progress", "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  ASSERT_TRUE(throttled.WaitFor(kGenerous));
+  ASSERT_TRUE(healthy.WaitFor(kGenerous));
+  EXPECT_EQ(publisher.exit_code(), 0) << publisher.err();
+  EXPECT_EQ(throttled.exit_code(), 3) << throttled.err();
+  const std::string lap_line = throttled.err();
+  EXPECT_NE(lap_line.find("feed_subscriber slow: lapped on ring \"" + ring.name() + "\": reached sequence "),
+            std::string::npos)
+      << lap_line;
+  EXPECT_NE(lap_line.find("bytes behind the writer"), std::string::npos) << lap_line;
+  EXPECT_EQ(std::count(lap_line.begin(), lap_line.end(), '\n'), 1) << lap_line;
+  const auto slow = feed::ParseSubscriberSummaryJson(LastLine(throttled.out()));
+  ASSERT_TRUE(slow.lapped.has_value());
+  EXPECT_GT(slow.lapped->bytes_behind, 65536u);
+  EXPECT_EQ(slow.checksum_failures, 0u) << "a lapped reader must never deliver torn data";
+  EXPECT_EQ(slow.gaps, 0u);
+  EXPECT_EQ(healthy.exit_code(), 0) << healthy.err();
+  const auto good = feed::ParseSubscriberSummaryJson(LastLine(healthy.out()));
+  EXPECT_EQ(good.messages, 30'000u);
+  EXPECT_TRUE(good.digest_match);
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+TEST(Replay, DemoScenarioHoldsEveryExpectation) {
+  Process replay({kReplay, kSource + "/configs/demo.yaml", "--json", "--progress", "never"});
+  ASSERT_TRUE(replay.WaitFor(kGenerous));
+  EXPECT_EQ(replay.exit_code(), 0) << replay.out() << replay.err();
+  const std::string out = replay.out();
+  EXPECT_NE(out.find("\"ok\":true"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"expected\":\"complete\",\"held\":true"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"expected\":\"lapped\",\"held\":true"), std::string::npos) << out;
+  EXPECT_FALSE(ringtest::SegmentExists("feed_demo"));
+}
+
+// ---- bad input: exit code and a message naming the file, record and offset
+
+std::string WriteTemp(const std::string& tag, const std::string& bytes) {
+  const std::string path = "/tmp/replay_test_" + std::to_string(::getpid()) + "_" + tag;
+  std::ofstream(path, std::ios::binary) << bytes;
+  return path;
+}
+
+TEST(ReplayBadInput, TruncatedItchRecordStopsThePublisherWithCode2AndItsOffset) {
+  RingNameGuard ring;
+  // Two complete 12-byte S messages, then a length prefix of 36 with 10 bytes.
+  std::string bytes;
+  for (int i = 0; i < 2; ++i) bytes += std::string("\x00\x0c", 2) + "S" + std::string(10, '\0') + "O";
+  bytes += std::string("\x00\x24", 2) + "A" + std::string(9, '\0');
+  const std::string path = WriteTemp("truncated.itch", bytes);
+  Process publisher({kPublisher, "--ring", ring.name(), "--input", path, "--format", "itch",
+                     "--progress", "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  std::remove(path.c_str());
+  EXPECT_EQ(publisher.exit_code(), 2) << publisher.err();
+  EXPECT_NE(publisher.err().find("record 3 at byte 28"), std::string::npos) << publisher.err();
+  EXPECT_NE(publisher.err().find(path), std::string::npos) << publisher.err();
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+TEST(ReplayBadInput, MissingInputFileIsCode2NamingTheFile) {
+  RingNameGuard ring;
+  Process publisher({kPublisher, "--ring", ring.name(), "--input", "/nonexistent/feed.itch", "--progress", "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  EXPECT_EQ(publisher.exit_code(), 2);
+  EXPECT_NE(publisher.err().find("/nonexistent/feed.itch"), std::string::npos) << publisher.err();
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+TEST(ReplayBadInput, ConfigWithUnknownKeyIsCode1NamingFileLineAndKey) {
+  const std::string path = WriteTemp("bad.yaml",
+                                     "ring: { name: x, capacity: 1MiB }\n"
+                                     "publisher:\n"
+                                     "  input: demo.itch\n"
+                                     "  pacee: top\n"
+                                     "subscribers: [ { name: a } ]\n");
+  Process replay({kReplay, path, "--progress", "never"});
+  ASSERT_TRUE(replay.WaitFor(kGenerous));
+  std::remove(path.c_str());
+  EXPECT_EQ(replay.exit_code(), 1);
+  EXPECT_NE(replay.err().find(path + ":4"), std::string::npos) << replay.err();
+  EXPECT_NE(replay.err().find("pacee"), std::string::npos) << replay.err();
+}
+
+TEST(ReplayBadInput, BadCommandLineValueIsCode1WithTheOptionNamed) {
+  Process publisher({kPublisher, "--ring", "x", "--input", "y", "--capacity", "3KiB"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  EXPECT_EQ(publisher.exit_code(), 1);
+  EXPECT_NE(publisher.err().find("--capacity"), std::string::npos) << publisher.err();
+}
+
+}  // namespace
