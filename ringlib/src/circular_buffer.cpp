@@ -264,8 +264,16 @@ void Writer::Close() noexcept {
 }
 
 void Writer::Wake() noexcept {
-  segment_->wake.wake_sequence.fetch_add(1, std::memory_order_release);
-  detail::FutexWakeAll(&segment_->wake.wake_sequence);
+  // Clear the sleeper mark and change the value in one step: (v | mark) + 1
+  // is even and differs from v, so every futex_wait on an earlier value
+  // returns, and the next Commit() makes no system call unless a reader
+  // marks the word again (a stopped sleeper never does).
+  auto& word = segment_->wake.wake_sequence;
+  std::uint32_t value = word.load(std::memory_order_relaxed);
+  while (!word.compare_exchange_weak(value, (value | detail::kSleeperMark) + 1,
+                                     std::memory_order_release, std::memory_order_relaxed)) {
+  }
+  detail::FutexWakeAll(&word);
 }
 
 void Writer::ThrowTooLarge(std::size_t payload_bytes) const {
@@ -344,6 +352,14 @@ Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
   attached_generation_ = segment_->header.generation.load(std::memory_order_acquire);
   position_ = segment_->commit.value.load(std::memory_order_acquire);  // late join: the live end
   cached_commit_ = position_;
+  // Records start 8-byte aligned; a position that is not cannot come from a
+  // writer of this layout, and reading a header there could run past the
+  // end of the mapping.
+  if (position_ % layout::kRecordAlignment != 0) {
+    throw Error(ErrorCode::kCorrupt, Describe(shm_.name()) + ": commit position " +
+                                         std::to_string(position_) +
+                                         " is not a multiple of the record alignment (8)");
+  }
   if (options.register_slot || options.tethered) RegisterSlot();
 }
 
@@ -455,17 +471,23 @@ void Reader::TerminateLapped() const noexcept {
 }
 
 void Reader::Resync() noexcept {
-  position_ = segment_->commit.value.load(std::memory_order_acquire);
+  // Rounded down to a record boundary: only a corrupt segment holds an
+  // unaligned commit, and then the header checks report it.
+  position_ = segment_->commit.value.load(std::memory_order_acquire) &
+              ~(layout::kRecordAlignment - 1);
   cached_commit_ = position_;
   PublishPosition();
 }
 
 void Reader::SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept {
   auto& wake = segment_->wake;
-  // Dekker with the writer's [W1]: announce, then re-check commit; either
-  // the writer sees us and wakes us, or we see its commit and do not sleep.
-  wake.sleepers.fetch_add(1, std::memory_order_seq_cst);
-  const std::uint32_t sequence = wake.wake_sequence.load(std::memory_order_seq_cst);
+  wake.sleepers.fetch_add(1, std::memory_order_relaxed);  // a count for ringctl
+  // Dekker with the writer's [W1]: mark the futex word, then re-check
+  // commit; either the writer sees the mark and wakes us (changing the
+  // value we wait on), or we see its commit and do not sleep.
+  const std::uint32_t sequence =
+      wake.wake_sequence.fetch_or(detail::kSleeperMark, std::memory_order_seq_cst) |
+      detail::kSleeperMark;
   if (segment_->commit.value.load(std::memory_order_seq_cst) == position_ &&
       segment_->writer.closed.load(std::memory_order_seq_cst) == 0) {
     detail::FutexWait(&wake.wake_sequence, sequence, max_wait);
@@ -474,12 +496,18 @@ void Reader::SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept {
 }
 
 ReadResult Reader::ReadFor(std::span<std::byte> out, std::chrono::nanoseconds timeout) {
+  // A message that is already there costs no clock read: the clock is read
+  // only once the ring was found empty (it cost ~20 ns a message).
+  ReadResult result = TryRead(out);
+  if (result.status != ReadStatus::kEmpty) return result;
   const auto start = std::chrono::steady_clock::now();
   const bool forever = timeout == std::chrono::nanoseconds::max();
   constexpr std::uint32_t kSpinsBeforeBackoff = 128;
   for (std::uint32_t idle_rounds = 0;; ++idle_rounds) {
-    const ReadResult result = TryRead(out);
-    if (result.status != ReadStatus::kEmpty) return result;
+    if (idle_rounds > 0) {
+      result = TryRead(out);
+      if (result.status != ReadStatus::kEmpty) return result;
+    }
     std::chrono::nanoseconds remaining = std::chrono::nanoseconds::max();
     if (!forever) {
       remaining = timeout - (std::chrono::steady_clock::now() - start);

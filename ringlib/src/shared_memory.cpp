@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string_view>
 #include <thread>
@@ -70,6 +72,23 @@ int OfdLock(int fd, short type, off_t byte, bool wait) {
 }
 
 void SleepBriefly() { std::this_thread::sleep_for(std::chrono::milliseconds(1)); }
+
+// EACCES on open: name the segment's mode and owner and who we are, so the
+// operator sees which side to change.
+[[noreturn]] void ThrowAccessDenied(const std::string& name) {
+  std::string message = "shm_open of segment \"" + name + "\" (/dev/shm/" + name +
+                        "): Permission denied";
+  struct stat st {};
+  if (::stat(("/dev/shm/" + name).c_str(), &st) == 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    message += " (segment mode " + std::string(mode) + ", owner uid " + std::to_string(st.st_uid) +
+               " gid " + std::to_string(st.st_gid) + "; this process is uid " +
+               std::to_string(::geteuid()) + " gid " + std::to_string(::getegid()) +
+               "; the writer grants other users access with a group or world mode)";
+  }
+  throw Error(ErrorCode::kPermissionDenied, message);
+}
 
 }  // namespace
 
@@ -141,6 +160,7 @@ void SharedMemory::Attach(OpenMode mode, std::size_t size_bytes,
           throw Error(ErrorCode::kNotFound, "segment \"" + name_ + "\" does not exist (/dev/shm/" +
                                                 name_ + "); is the writer running?");
         }
+        if (err == EACCES) ThrowAccessDenied(name_);
         ThrowSystemError("shm_open of", name_, err);
       }
     }
@@ -163,6 +183,18 @@ void SharedMemory::Attach(OpenMode mode, std::size_t size_bytes,
         const int err = errno;
         calls.shm_unlink(path.c_str());
         ThrowSystemError("fchmod of", name_, err);
+      }
+      // A file size limit (ulimit -f) would make posix_fallocate raise
+      // SIGXFSZ, which kills the process: check it first and say so.
+      struct rlimit limit {};
+      if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+          size_bytes > limit.rlim_cur) {
+        calls.shm_unlink(path.c_str());
+        throw Error(ErrorCode::kNoSpace,
+                    "segment \"" + name_ + "\" (/dev/shm/" + name_ + "): " +
+                        std::to_string(size_bytes) +
+                        " bytes exceed this process's file size limit (ulimit -f, RLIMIT_FSIZE) of " +
+                        std::to_string(limit.rlim_cur) + " bytes");
       }
       // posix_fallocate makes a too-small /dev/shm an error now instead of a
       // SIGBUS on first touch of a page later.
@@ -194,7 +226,11 @@ void SharedMemory::Attach(OpenMode mode, std::size_t size_bytes,
     // Map what the file really is, never what a header claims.
     const auto mapped_size = static_cast<std::size_t>(st.st_size);
     void* base = calls.mmap(nullptr, mapped_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (base == MAP_FAILED) ThrowSystemError("mmap of", name_, errno);
+    if (base == MAP_FAILED) {
+      const int err = errno;
+      if (creating) calls.shm_unlink(path.c_str());  // never leave a segment nobody can use
+      ThrowSystemError("mmap of", name_, err);
+    }
 
     fd_ = fd;
     guard.fd = -1;

@@ -7,7 +7,9 @@
 //     --min N --max N     payload sizes (default 16..256)
 //     --stream ID         stream id in every message (default 1): a reader
 //                         must never mix two streams
-//     --wait-readers N    wait (up to 10 s) until N other participants attached
+//     --wait-readers N    wait (up to 10 s) until N readers registered (a reader
+//                         registers after taking its start position, so it
+//                         sees every message from the first on)
 //     --pause-every N --pause-us U   sleep U us every N messages
 //     --mode OCTAL        segment permissions (default 0600)
 //     --hang-mid-write    after --count messages, claim one more record, fill
@@ -114,7 +116,7 @@ int RunWriter(const std::string& ring, const Args& args) {
   {
     Writer writer(ring, options);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (writer.shared_memory().ref_count() < wait_readers + 1 &&
+    while (writer.registered_readers() < wait_readers &&
            std::chrono::steady_clock::now() < deadline && g_stop == 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "process.hpp"
+#include "ring_test_util.hpp"
 #include "ringlib/circular_buffer.hpp"
 
 namespace reltest {
