@@ -9,14 +9,14 @@
 //   1. reserve := p+L (relaxed); fence(release)    [R1]  1. commit.load(acquire) [C2], only
 //   2. write header word and payload                        when r == cached commit
 //   3. commit.store(p+L, release)                  [C1]  2. read header, bounds-check it
-//   4. fence(seq_cst); if sleepers: futex wake     [W1]  3. copy the payload out
+//   4. fence(seq_cst); if marked: futex wake       [W1]  3. copy the payload out
 //                                                        4. fence(acquire) [R2]; reserve.load
 //                                                        5. reserve - r > capacity: lapped,
 //                                                           discard the copy
 // Pairs: C1 -> C2 (a reader that sees commit sees the bytes below it);
 // R1 -> R2 (a reader whose copy saw any byte written after the reserve store
 // also sees that reserve, so it rejects the copy); W1 <-> the reader's
-// seq_cst sleepers increment and commit load before futex_wait (Dekker).
+// seq_cst mark of the futex word and commit load before futex_wait (Dekker).
 #pragma once
 
 #include <sys/types.h>
@@ -236,6 +236,10 @@ inline void CpuRelax() noexcept {
   asm volatile("yield" ::: "memory");
 #endif
 }
+// The low bit of the futex word (layout::WakeLine::wake_sequence): set by a
+// reader about to sleep on the word's value, cleared by the writer's Wake(),
+// which also changes the value (so waits on any earlier value return).
+inline constexpr std::uint32_t kSleeperMark = 1;
 void FutexWakeAll(std::atomic<std::uint32_t>* word) noexcept;
 // Returns after a wake, a timeout, a signal, or at once if *word != expected.
 void FutexWait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
@@ -300,11 +304,17 @@ class Writer : public IWrapper {
     position_ = claim_start_ + layout::AlignedRecordBytes(claim_length_);
     // [C1] pairs with the reader's commit load [C2].
     segment_->commit.value.store(position_, std::memory_order_release);
-    // [W1] StoreLoad barrier: a reader that announced itself as a sleeper
-    // before this point is seen here, or it sees the new commit and does not
-    // sleep. Without a sleeper no system call is made.
+    // [W1] StoreLoad barrier: a reader that marked the futex word as slept
+    // on (its seq_cst fetch_or in SleepUntilCommitMoves) before this point
+    // is seen here, or it sees the new commit and does not sleep. Wake()
+    // clears the mark, so a sleeper costs one system call per sleep, not
+    // one per message while it sleeps (nor while it is stopped). Without a
+    // sleeper no system call is made.
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (segment_->wake.sleepers.load(std::memory_order_relaxed) != 0) [[unlikely]] Wake();
+    if ((segment_->wake.wake_sequence.load(std::memory_order_relaxed) & detail::kSleeperMark) != 0)
+        [[unlikely]] {
+      Wake();
+    }
     ++messages_written_;
   }
 
