@@ -298,7 +298,8 @@ class Loader {
 
   PublisherConfig LoadPublisher(const YAML::Node& node) const {
     const Map map(*this, node, "publisher",
-                  {"input", "format", "pace", "loop", "stop", "window", "max_sleep_ms"});
+                  {"input", "format", "pace", "loop", "stop", "window", "max_sleep_ms",
+                   "on_input_error"});
     PublisherConfig publisher;
     const YAML::Node input = map.Require("input");
     const std::string input_text = Scalar(input, map.Child("input"), "a file path");
@@ -366,6 +367,15 @@ class Loader {
           Uint(*max_sleep, map.Child("max_sleep_ms"), kMinMaxSleepNs / kNanosPerMilli,
                kMaxMaxSleepNs / kNanosPerMilli) *
           kNanosPerMilli;
+    }
+    if (const auto on_error = map.Find("on_input_error")) {
+      const std::string text = Scalar(*on_error, map.Child("on_input_error"), "one of stop, skip");
+      const auto policy = ParseOnInputError(text);
+      if (!policy) {
+        Fail(*on_error, map.Child("on_input_error"),
+             fmt::format("expected one of stop, skip, got {}", Quote(text)));
+      }
+      publisher.on_input_error = *policy;
     }
     return publisher;
   }

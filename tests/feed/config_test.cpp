@@ -382,3 +382,33 @@ TEST(ShippedConfigs, DemoHasAHealthyAndALappedSubscriberOnTheRepositoryData) {
 
 }  // namespace
 }  // namespace feed
+
+namespace {
+
+TEST(ConfigOnInputError, DefaultsToStopAndAcceptsSkip) {
+  const auto defaults = feed::LoadScenarioFromString(
+      "ring: { name: r }\npublisher: { input: x.itch }\nsubscribers: [ { name: a } ]\n", "t.yaml");
+  EXPECT_EQ(defaults.publisher.on_input_error, feed::OnInputError::kStop);
+  const auto skip = feed::LoadScenarioFromString(
+      "ring: { name: r }\npublisher: { input: x.itch, on_input_error: skip }\n"
+      "subscribers: [ { name: a } ]\n",
+      "t.yaml");
+  EXPECT_EQ(skip.publisher.on_input_error, feed::OnInputError::kSkip);
+}
+
+TEST(ConfigOnInputError, UnknownPolicyNamesFileLineAndKey) {
+  try {
+    (void)feed::LoadScenarioFromString(
+        "ring: { name: r }\npublisher:\n  input: x.itch\n  on_input_error: ignore\n"
+        "subscribers: [ { name: a } ]\n",
+        "t.yaml");
+    FAIL() << "accepted on_input_error: ignore";
+  } catch (const feed::ConfigError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("t.yaml:4"), std::string::npos) << message;
+    EXPECT_NE(message.find("publisher.on_input_error"), std::string::npos) << message;
+    EXPECT_NE(message.find("expected one of stop, skip"), std::string::npos) << message;
+  }
+}
+
+}  // namespace

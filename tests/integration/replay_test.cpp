@@ -193,6 +193,46 @@ TEST(ReplayBadInput, TruncatedItchRecordStopsThePublisherWithCode2AndItsOffset) 
   EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
 }
 
+// An S message, a 5-byte message (too short for an ITCH timestamp), an S message.
+std::string ItchWithABadSecondRecord() {
+  const std::string s_message = std::string("\x00\x0c", 2) + "S" + std::string(10, '\0') + "O";
+  return s_message + std::string("\x00\x05", 2) + "AAAAA" + s_message;
+}
+
+TEST(ReplayBadInput, SkipPolicyReportsTheBadRecordAndReplaysTheRest) {
+  RingNameGuard ring;
+  const std::string path = WriteTemp("skip.itch", ItchWithABadSecondRecord());
+  Process subscriber({kSubscriber, "--ring", ring.name(), "--json", "--progress", "never"});
+  Process publisher({kPublisher, "--ring", ring.name(), "--input", path, "--format", "itch",
+                     "--on-input-error", "skip", "--wait-subscribers", "1", "--json", "--progress", "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  ASSERT_TRUE(subscriber.WaitFor(kGenerous));
+  std::remove(path.c_str());
+  EXPECT_EQ(publisher.exit_code(), 0) << publisher.err();
+  EXPECT_NE(publisher.err().find("record 2 at byte 14"), std::string::npos) << publisher.err();
+  EXPECT_EQ(subscriber.exit_code(), 0) << subscriber.err();
+  EXPECT_EQ(feed::ParseSubscriberSummaryJson(LastLine(subscriber.out())).messages, 2u);
+}
+
+TEST(ReplayBadInput, StopPolicyEndsTheStreamCleanlyWithCode2) {
+  RingNameGuard ring;
+  const std::string path = WriteTemp("stop.itch", ItchWithABadSecondRecord());
+  Process subscriber({kSubscriber, "--ring", ring.name(), "--json", "--progress", "never"});
+  Process publisher({kPublisher, "--ring", ring.name(), "--input", path, "--format", "itch",
+                     "--wait-subscribers", "1", "--json", "--progress", "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  ASSERT_TRUE(subscriber.WaitFor(kGenerous));
+  std::remove(path.c_str());
+  EXPECT_EQ(publisher.exit_code(), 2) << publisher.err();
+  EXPECT_NE(publisher.err().find("record 2 at byte 14"), std::string::npos) << publisher.err();
+  // What was sent before the bad record arrived intact and was verified.
+  EXPECT_EQ(subscriber.exit_code(), 0) << subscriber.err();
+  const auto summary = feed::ParseSubscriberSummaryJson(LastLine(subscriber.out()));
+  EXPECT_EQ(summary.messages, 1u);
+  EXPECT_TRUE(summary.digest_match);
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
 TEST(ReplayBadInput, MissingInputFileIsCode2NamingTheFile) {
   RingNameGuard ring;
   Process publisher({kPublisher, "--ring", ring.name(), "--input", "/nonexistent/feed.itch", "--progress", "never"});
