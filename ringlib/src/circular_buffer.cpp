@@ -2,11 +2,13 @@
 #include "ringlib/circular_buffer.hpp"
 
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 #include <sched.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cinttypes>
 #include <climits>
 #include <cstdio>
@@ -228,6 +230,7 @@ Writer::Writer(const std::string& ring_name, const WriterOptions& options, Attac
     : IWrapper(ring_name, std::move(attachment.first)),
       took_over_(attachment.second),
       tethered_(options.tethered),
+      asymmetric_w1_(detail::RegisterAsymmetricBarrierTarget()),
       tether_liveness_interval_(options.tether_liveness_interval) {
   reserve_ahead_ = options.reserve_ahead_bytes == WriterOptions::kAutoReserveAhead
                        ? capacity_ / 16
@@ -321,8 +324,15 @@ std::uint64_t Writer::TetheredReserve(std::uint64_t end) noexcept {
     if (slowest == std::numeric_limits<std::uint64_t>::max()) return end + reserve_ahead_;
     // Publish no reserve beyond slowest + capacity: a tethered reader is then
     // never reported lapped, not even by the conservative reserve-ahead check.
-    if (slowest + capacity_ >= end) {
-      return std::max(end, std::min(end + reserve_ahead_, slowest + capacity_));
+    // Wait for a whole block of room (up to reserve_ahead_ beyond end), not
+    // just for `end`: a writer that runs ahead of its readers then scans the
+    // slots once per block instead of once per message (ring_bench measured
+    // 5 M messages/s with 32-byte messages when it rescanned per message).
+    // The target never exceeds position_ + capacity: the readers can always
+    // get there, since everything below position_ is committed.
+    const std::uint64_t wanted = std::max(end, std::min(end + reserve_ahead_, position_ + capacity_));
+    if (slowest + capacity_ >= wanted) {
+      return std::min(end + reserve_ahead_, slowest + capacity_);
     }
     if (round < 64) {
       detail::CpuRelax();
@@ -488,6 +498,13 @@ void Reader::SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept {
   const std::uint32_t sequence =
       wake.wake_sequence.fetch_or(detail::kSleeperMark, std::memory_order_seq_cst) |
       detail::kSleeperMark;
+  // The writer's half of [W1] may be only a compiler barrier: make its CPU
+  // execute the full barrier now, between our mark and our commit load. If
+  // that fails (seccomp), a registered writer might miss the mark: then
+  // sleep at most 1 ms, a bounded delay instead of a missed wake-up.
+  if (!detail::HeavyBarrier()) {
+    max_wait = std::min<std::chrono::nanoseconds>(max_wait, std::chrono::milliseconds(1));
+  }
   if (segment_->commit.value.load(std::memory_order_seq_cst) == position_ &&
       segment_->writer.closed.load(std::memory_order_seq_cst) == 0) {
     detail::FutexWait(&wake.wake_sequence, sequence, max_wait);
@@ -561,6 +578,24 @@ void FutexWakeAll(std::atomic<std::uint32_t>* word) noexcept {
   // Not FUTEX_PRIVATE_FLAG: the word is shared between processes.
   ::syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAKE, INT_MAX, nullptr,
             nullptr, 0);
+}
+
+bool RegisterAsymmetricBarrierTarget() noexcept {
+#if RINGLIB_TSAN
+  return false;  // TSan does not model membarrier(2): keep the plain fence
+#else
+  const long commands = ::syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+  const long needed = MEMBARRIER_CMD_GLOBAL_EXPEDITED | MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED;
+  if (commands < 0 || (commands & needed) != needed) return false;
+  return ::syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED, 0, 0) == 0;
+#endif
+}
+
+bool HeavyBarrier() noexcept {
+  if (::syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL_EXPEDITED, 0, 0) == 0) return true;
+  // Not implemented here (ENOSYS, EINVAL): no writer on this kernel could
+  // register either, so every writer fences and nothing is lost.
+  return errno == ENOSYS || errno == EINVAL;
 }
 
 void FutexWait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
