@@ -37,7 +37,9 @@ ReaderTally RunStressReader(const std::string& ring, const std::atomic<bool>& wr
   Reader reader(ring, options);
   std::mt19937 random(seed);
   ReaderTally tally;
-  std::optional<std::uint64_t> last;
+  // A flag and a value, not std::optional: GCC 12 -O3 warns maybe-uninitialized on it.
+  bool have_last = false;
+  std::uint64_t last = 0;
   std::vector<std::byte> copy(kMaxBytes);
   for (;;) {
     // Consume in place, sometimes stalling half-way through: the writer can
@@ -56,14 +58,15 @@ ReaderTally RunStressReader(const std::string& ring, const std::atomic<bool>& wr
       if (!ringtest::CheckPattern({copy.data(), length}, &sequence, kMinBytes, kMaxBytes)) {
         ++tally.corrupt;
       } else {
-        if (last && sequence != *last + 1) ++tally.gaps;
+        if (have_last && sequence != last + 1) ++tally.gaps;
+        have_last = true;
         last = sequence;
         ++tally.verified;
       }
       if (random() % 256 == 0) std::this_thread::sleep_for(std::chrono::microseconds(random() % 300));
     } else if (result.status == ReadStatus::kLapped) {
       reader.Resync();
-      last.reset();
+      have_last = false;
     } else if (result.status == ReadStatus::kEmpty) {
       if (writer_done.load(std::memory_order_acquire)) break;
       std::this_thread::yield();
