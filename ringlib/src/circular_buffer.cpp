@@ -466,7 +466,7 @@ ReadResult Reader::Lapped(bool after_copy) noexcept {
   return {ReadStatus::kLapped, 0};
 }
 
-void Reader::TerminateLapped() const noexcept {
+void Reader::TerminateLapped() noexcept {
   std::fprintf(stderr,
                "ringlib: reader of ring \"%s\" (/dev/shm/%s) was lapped: reader position %" PRIu64
                ", writer position %" PRIu64 ", %" PRIu64 " bytes behind a %" PRIu64
@@ -475,8 +475,12 @@ void Reader::TerminateLapped() const noexcept {
                last_lap_.writer_position, last_lap_.bytes_behind, capacity_, last_lap_.bytes_lost,
                options_.lapped_exit_code);
   std::fflush(stderr);
-  // _Exit: no destructors of other threads' objects run half-way; the kernel
-  // releases our segment lock, so the segment is still cleaned up.
+  // Leave the ring as the destructor would: if the writer is already gone we
+  // are the last participant and must unlink, or the segment would wait in
+  // /dev/shm for the next start to reclaim it.
+  ReleaseSlot();
+  shm_.DetachNow();
+  // _Exit: no destructors of other threads' objects run half-way.
   std::_Exit(options_.lapped_exit_code);
 }
 

@@ -500,7 +500,7 @@ class Reader : public IWrapper {
 
   ReadStatus ReloadCommit() noexcept;  // cold-ish: only when caught up
   ReadResult Lapped(bool after_copy) noexcept;
-  [[noreturn]] void TerminateLapped() const noexcept;
+  [[noreturn]] void TerminateLapped() noexcept;
   void SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept;
   void RegisterSlot();
   void ReleaseSlot() noexcept;

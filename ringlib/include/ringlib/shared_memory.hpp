@@ -90,6 +90,10 @@ class SharedMemory {
   // Remove the name now (the mapping stays valid). Used by stale reclaim.
   void Unlink() const;
 
+  // Detach now, as the destructor would (unlinking if this is the last
+  // participant), for a process about to _Exit. The mapping is gone after.
+  void DetachNow() noexcept { Detach(); }
+
   // POSIX name rules for this library: 1-200 characters of [A-Za-z0-9_.-].
   static void ValidateName(const std::string& name);
   static bool Exists(const std::string& name);
