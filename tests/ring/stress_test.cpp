@@ -40,7 +40,9 @@ ReaderTally RunStressReader(const std::string& ring, const std::atomic<bool>& wr
   // A flag and a value, not std::optional: GCC 12 -O3 warns maybe-uninitialized on it.
   bool have_last = false;
   std::uint64_t last = 0;
-  std::vector<std::byte> copy(kMaxBytes);
+  // The consumer may see a torn length: anything the reader's bounds check
+  // lets through (up to the ring's maximum message), not just kMaxBytes.
+  std::vector<std::byte> copy(reader.max_message_bytes());
   for (;;) {
     // Consume in place, sometimes stalling half-way through: the writer can
     // overwrite the very bytes being read, which validation must catch.
@@ -109,6 +111,16 @@ void RunStress(std::uint64_t capacity, std::uint64_t reserve_ahead) {
     auto span = writer.Claim(length);
     ringtest::FillPattern(sequence, span);
     writer.Commit();
+    // Bursts of 4 messages (less than a 4 KiB ring holds), then a 5 us
+    // busy pause: an unpaced writer laps a 4 KiB ring in ~8 us, faster than
+    // three readers sharing two cores can finish one copy, and nothing would
+    // be verified. Paced like this, readers keep up until their random
+    // stalls make them fall behind, which is the race this test is about.
+    if (sequence % 4 == 3) {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(5);
+      while (std::chrono::steady_clock::now() < until) {
+      }
+    }
   }
   writer.Close();
   writer_done.store(true, std::memory_order_release);
