@@ -3,6 +3,7 @@
 // Framing only: checking each type's length is the decoder's job.
 #include <fmt/format.h>
 
+#include "feed/decode.hpp"
 #include "recording_internal.hpp"
 
 namespace feed::detail {
@@ -54,6 +55,21 @@ class ItchReader final : public RecordingReader {
       return ReadOutcome::kError;
     }
     out.payload = whole.subspan(kLengthPrefixBytes);
+    // Each ITCH 5.0 type has one specified length (the decoder's table):
+    // an unknown type or a length that does not match is a bad record, and
+    // the framing still finds the next one.
+    const auto type = static_cast<std::uint8_t>(out.payload[0]);
+    const std::uint16_t expected = itch::ExpectedLength(static_cast<char>(type));
+    if (expected != length) {
+      DecodeResult result;
+      result.status = expected == 0 ? DecodeStatus::kUnknownType : DecodeStatus::kWrongLength;
+      result.type = type;
+      result.expected_length = expected;
+      result.actual_length = length;
+      error = MakeError(file_.path(), index, offset,
+                        DescribeDecodeResult(PayloadKind::kItch50, result));
+      return ReadOutcome::kError;
+    }
     out.timestamp_ns = LoadU48Be(out.payload.data() + kTimestampOffset);
     out.index = index;
     out.offset_bytes = offset;

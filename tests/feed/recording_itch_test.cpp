@@ -192,8 +192,9 @@ TEST(ItchFileReader, RewindGivesTheSameRecordsAgain) {
   EXPECT_EQ(first, second);
 }
 
-TEST(ItchFileReader, ReadsMessagesLargerThanTheSpecDefines) {
-  // Framing is independent of the types: the largest length a prefix can say.
+TEST(ItchFileReader, ReportsAMessageLargerThanItsTypeAndFindsTheNextOne) {
+  // The largest length a prefix can say, on an unknown type: reported as a
+  // bad record, and the framing still finds the next message after it.
   Bytes file;
   AppendMessage(file, 'Z', 65'535, 7);
   AppendMessage(file, 'S', 12, 8);
@@ -201,11 +202,66 @@ TEST(ItchFileReader, ReadsMessagesLargerThanTheSpecDefines) {
   auto reader = feed::OpenRecording(temp.path(), feed::Format::kItch50BinaryFile);
   feed::Record record;
   feed::InputError error;
-  ASSERT_EQ(reader->Next(record, error), feed::ReadOutcome::kRecord);
-  EXPECT_EQ(record.payload.size(), 65'535U);
+  ASSERT_EQ(reader->Next(record, error), feed::ReadOutcome::kError);
+  EXPECT_EQ(error.record_index, 1U);
+  EXPECT_EQ(error.offset_bytes, 0U);
   ASSERT_EQ(reader->Next(record, error), feed::ReadOutcome::kRecord);
   EXPECT_EQ(record.offset_bytes, 2U + 65'535U);
   EXPECT_EQ(record.timestamp_ns, 8U);
+}
+
+}  // namespace
+
+namespace {
+
+// Writes `bytes` to a unique temporary file, removed when the scope ends.
+class TypeCheckFile {
+ public:
+  explicit TypeCheckFile(const std::string& bytes)
+      : path_("/tmp/itch_type_check_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++)) {
+    std::ofstream(path_, std::ios::binary) << bytes;
+  }
+  ~TypeCheckFile() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  static inline int counter_ = 0;
+  std::string path_;
+};
+
+// An ITCH message: u16 big-endian length, type letter, then zero bytes.
+std::string Framed(char type, std::size_t length) {
+  std::string message(length, '\0');
+  message[0] = type;
+  return std::string{static_cast<char>(length >> 8), static_cast<char>(length & 0xff)} + message;
+}
+
+TEST(ItchFileReaderTypeCheck, LengthThatDoesNotMatchItsTypeIsReportedAndReadingGoesOn) {
+  // S is 12 bytes in ITCH 5.0, A is 36: an "A" of 35 bytes is a bad record.
+  const TypeCheckFile file(Framed('S', 12) + Framed('A', 35) + Framed('S', 12));
+  auto reader = feed::OpenRecording(file.path(), feed::Format::kItch50BinaryFile);
+  feed::Record record;
+  feed::InputError error;
+  ASSERT_EQ(reader->Next(record, error), feed::ReadOutcome::kRecord);
+  ASSERT_EQ(reader->Next(record, error), feed::ReadOutcome::kError);
+  EXPECT_EQ(error.record_index, 2u);
+  EXPECT_EQ(error.offset_bytes, 14u);
+  EXPECT_NE(error.ToString().find("35 bytes, expected 36"), std::string::npos) << error.ToString();
+  ASSERT_EQ(reader->Next(record, error), feed::ReadOutcome::kRecord);
+  EXPECT_EQ(record.index, 3u);
+  EXPECT_EQ(reader->Next(record, error), feed::ReadOutcome::kEnd);
+}
+
+TEST(ItchFileReaderTypeCheck, UnknownTypeLetterIsReportedWithItsRecordAndOffset) {
+  const TypeCheckFile file(Framed('S', 12) + Framed('z', 20));
+  auto reader = feed::OpenRecording(file.path(), feed::Format::kItch50BinaryFile);
+  feed::Record record;
+  feed::InputError error;
+  ASSERT_EQ(reader->Next(record, error), feed::ReadOutcome::kRecord);
+  ASSERT_EQ(reader->Next(record, error), feed::ReadOutcome::kError);
+  EXPECT_EQ(error.record_index, 2u);
+  EXPECT_EQ(error.offset_bytes, 14u);
+  EXPECT_NE(error.ToString().find("'z'"), std::string::npos) << error.ToString();
 }
 
 }  // namespace

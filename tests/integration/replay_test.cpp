@@ -161,6 +161,27 @@ TEST(Replay, ThrottledSubscriberIsLappedWithOneLineAndCode3WhileHealthyOneComple
   EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
 }
 
+TEST(Replay, SigintEndsALoopingPublisherCleanlyAndTheSubscriberVerifiesEverything) {
+  RingNameGuard ring;
+  Process subscriber({kSubscriber, "--ring", ring.name(), "--json", "--progress", "never"});
+  Process publisher({kPublisher, "--ring", ring.name(), "--input", kSource + "/data/demo.itch",
+                     "--loop", "forever", "--pace", "messages_per_second", "--rate", "20000",
+                     "--wait-subscribers", "1", "--json", "--progress", "never"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  publisher.Kill(SIGINT);
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  ASSERT_TRUE(subscriber.WaitFor(kGenerous));
+  EXPECT_EQ(publisher.exit_code(), 0) << publisher.err();
+  const auto sent = feed::ParsePublisherSummaryJson(LastLine(publisher.out()));
+  EXPECT_EQ(sent.reason, "interrupted");
+  EXPECT_GT(sent.messages, 0u);
+  EXPECT_EQ(subscriber.exit_code(), 0) << subscriber.err();
+  const auto received = feed::ParseSubscriberSummaryJson(LastLine(subscriber.out()));
+  EXPECT_EQ(received.messages, sent.messages);
+  EXPECT_TRUE(received.digest_match);
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
 // ---- bad input: exit code and a message naming the file, record and offset
 
 std::string WriteTemp(const std::string& tag, const std::string& bytes) {
