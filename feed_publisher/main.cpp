@@ -7,7 +7,7 @@
 #include "feed/cli.hpp"
 #include "feed/config.hpp"
 #include "feed/replay.hpp"
-#include "feed/signals.hpp"
+#include "feed/program.hpp"
 
 namespace {
 
@@ -168,25 +168,6 @@ int main(int argc, char** argv) {
   app.add_flag("--json", o.json, "Print the summary as one line of JSON");
   app.add_option("--progress", o.progress, "auto (on a terminal), always or never");
   app.footer(feed::cli::ExitCodeHelp());
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? 0 : feed::ToInt(feed::ExitCode::kUsage);
-  }
-  feed::PublisherRun run;
-  try {
-    run = BuildRun(o, app);
-  } catch (const feed::ConfigError& error) {
-    std::fprintf(stderr, "feed_publisher: %s\n", error.what());
-    return feed::ToInt(feed::ExitCode::kUsage);
-  }
-  const auto& stop = feed::InstallStopHandlers();
-  const feed::PublisherSummary summary = feed::RunPublisher(run, stop);
-  if (o.json) {
-    std::printf("%s\n", summary.ToJson().c_str());
-  } else {
-    std::printf("%s", feed::RenderText(summary).c_str());
-  }
-  return summary.exit_code;
+  return feed::RunProgram(app, argc, argv, "feed_publisher", o.json, [&] { return BuildRun(o, app); },
+                          [](const auto& run, const auto& stop) { return feed::RunPublisher(run, stop); });
 }

@@ -199,10 +199,14 @@ std::unique_ptr<RecordingReader> OpenRecording(const std::string& path,
     std::string why_not;
     format = DetectFormat(path, &why_not);
     if (!format) {
+      // The hint helps only when the file could be read but not recognised.
+      const bool readable = ::access(path.c_str(), R_OK) == 0;
       throw InputFileError(detail::MakeError(
-          path, 0, 0, fmt::format("{}; give the format explicitly if it is one of "
-                                  "itch, pcap, lines, recording",
-                                  why_not)));
+          path, 0, 0,
+          readable ? fmt::format("{}; give the format explicitly if it is one of "
+                                 "itch, pcap, lines, recording",
+                                 why_not)
+                   : why_not));
     }
   }
   switch (*format) {
