@@ -25,6 +25,7 @@
 #include <boost/interprocess/ipc/message_queue.hpp>
 
 #if RING_BENCH_HAVE_ICEORYX
+#include "iceoryx_hoofs/log/logmanager.hpp"
 #include "iceoryx_posh/mepoo/chunk_header.hpp"
 #include "iceoryx_posh/popo/untyped_publisher.hpp"
 #include "iceoryx_posh/popo/untyped_subscriber.hpp"
@@ -477,6 +478,8 @@ Roudi& TheRoudi() {
 #if RING_BENCH_HAVE_ICEORYX
 
 void InitIceoryxRuntime(const char* role) {
+  // The library logs every registration at debug level by default.
+  iox::log::LogManager::GetLogManager().SetDefaultLogLevel(iox::log::LogLevel::kWarn);
   const std::string name = std::string("rb_") + role + "_" + std::to_string(::getpid());
   iox::runtime::PoshRuntime::initRuntime(iox::RuntimeName_t(iox::cxx::TruncateToCapacity, name.c_str()));
 }
@@ -487,12 +490,15 @@ class IceoryxSender final : public Sender {
       : publisher_({"ring_bench", iox::capro::IdString_t(iox::cxx::TruncateToCapacity, instance.c_str()), "data"},
                    Options()) {}
   void Send(const std::byte* data, std::size_t size) override {
-    publisher_.loan(static_cast<std::uint32_t>(size))
-        .and_then([&](void* payload) {
-          std::memcpy(payload, data, size);
-          publisher_.publish(payload);
-        })
-        .or_else([](auto&) { throw std::runtime_error("iceoryx: loan failed (mempool exhausted?)"); });
+    bool sent = false;
+    publisher_.loan(static_cast<std::uint32_t>(size)).and_then([&](void* payload) {
+      std::memcpy(payload, data, size);
+      publisher_.publish(payload);
+      sent = true;
+    });
+    // The subscriber queues are sized so the mempool cannot run dry (see
+    // IceoryxQueueCapacity); a failed loan is a configuration error.
+    if (!sent) throw std::runtime_error("iceoryx: loan of " + std::to_string(size) + " bytes failed (mempool exhausted)");
   }
   bool HasSubscribers() { return publisher_.hasSubscribers(); }
 
@@ -507,9 +513,9 @@ class IceoryxSender final : public Sender {
 
 class IceoryxReceiver final : public Receiver {
  public:
-  IceoryxReceiver(const std::string& instance, bool busy_poll)
+  IceoryxReceiver(const std::string& instance, bool busy_poll, std::uint64_t queue_capacity)
       : subscriber_({"ring_bench", iox::capro::IdString_t(iox::cxx::TruncateToCapacity, instance.c_str()), "data"},
-                    Options()),
+                    Options(queue_capacity)),
         busy_poll_(busy_poll) {
     // Wait for RouDi to connect us to the publisher.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -551,9 +557,9 @@ class IceoryxReceiver final : public Receiver {
   }
 
  private:
-  static iox::popo::SubscriberOptions Options() {
+  static iox::popo::SubscriberOptions Options(std::uint64_t queue_capacity) {
     iox::popo::SubscriberOptions options;
-    options.queueCapacity = 256;
+    options.queueCapacity = queue_capacity;
     options.queueFullPolicy = iox::popo::QueueFullPolicy::BLOCK_PRODUCER;
     return options;
   }
@@ -562,10 +568,25 @@ class IceoryxReceiver final : public Receiver {
   bool busy_poll_;
 };
 
+// RouDi's built-in mempools (no config file): chunks of up to 128 B x 10000,
+// 1 KiB x 5000, 16 KiB x 1000, 128 KiB x 200. A queue may hold at most its
+// share of the pool the message size draws from, less some for the
+// publisher's loans in flight: otherwise a loan fails instead of blocking.
+std::uint64_t IceoryxQueueCapacity(std::size_t message_bytes, int receivers) {
+  const std::uint64_t chunks = message_bytes <= 128     ? 10000
+                               : message_bytes <= 1024  ? 5000
+                               : message_bytes <= 16384 ? 1000
+                                                        : 200;
+  const std::uint64_t share = (chunks - 32) / static_cast<std::uint64_t>(std::max(receivers, 1));
+  return std::clamp<std::uint64_t>(share, 1, 256);
+}
+
 class IceoryxChannel final : public Channel {
  public:
   explicit IceoryxChannel(const ChannelSpec& spec)
-      : instance_(UniqueName("c")), busy_poll_(spec.idle == ringlib::IdleStrategy::kBusySpin) {
+      : instance_(UniqueName("c")),
+        busy_poll_(spec.idle == ringlib::IdleStrategy::kBusySpin),
+        queue_capacity_(IceoryxQueueCapacity(spec.max_message_bytes, spec.receivers)) {
     for (char& c : instance_) {
       if (c == '.') c = '_';
     }
@@ -576,16 +597,18 @@ class IceoryxChannel final : public Channel {
   }
   std::unique_ptr<Receiver> OpenReceiver(int) override {
     InitIceoryxRuntime("rx");
-    return std::make_unique<IceoryxReceiver>(instance_, busy_poll_);
+    return std::make_unique<IceoryxReceiver>(instance_, busy_poll_, queue_capacity_);
   }
   std::string Describe() const override {
-    return std::string("UntypedPublisher/Subscriber, WAIT_FOR_CONSUMER/BLOCK_PRODUCER, queue 256, ") +
+    return "UntypedPublisher/Subscriber, WAIT_FOR_CONSUMER/BLOCK_PRODUCER, queue " +
+           std::to_string(queue_capacity_) + ", " +
            (busy_poll_ ? "receiver busy-polls take()" : "receiver spins 128 then waits on a WaitSet");
   }
 
  private:
   std::string instance_;
   bool busy_poll_;
+  std::uint64_t queue_capacity_;
 };
 
 void StartRoudi(Roudi& roudi) {

@@ -13,7 +13,7 @@ struct ReplayConfig {
   std::string subscriber;  // path of feed_subscriber
   std::string iex_file;    // IEX DEEP 1.0 pcap
   std::string itch_file;   // ITCH 5.0 BinaryFILE
-  std::uint64_t loops = 200;
+  std::uint64_t loops = 100;
   bool enabled() const { return !publisher.empty() && !subscriber.empty(); }
 };
 
@@ -23,11 +23,20 @@ struct ReplayResult {
   std::string error;    // why it did not run, or how it failed
   std::uint64_t messages = 0;
   double seconds = 0;
-  double messages_per_second = 0;
+  double messages_per_second = 0;            // end to end
+  double publisher_messages_per_second = 0;  // the publisher's own send rate
+  // CPU time (user + system) of each process over the whole run: on a
+  // loaded machine, wall time includes time spent waiting for a CPU.
+  double publisher_cpu_seconds = 0;
+  double subscriber_cpu_seconds = 0;
+  std::uint64_t ring_capacity_bytes = 0;
+  std::uint64_t loops = 0;
   std::string command;
 };
 
+// Each data set runs `repeat` times; the run with the median end-to-end
+// rate is reported.
 std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cpu, int subscriber_cpu,
-                                    bool quick);
+                                    bool quick, int repeat);
 
 }  // namespace bench
