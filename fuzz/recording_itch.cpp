@@ -1,0 +1,7 @@
+// libFuzzer target: the itch recording reader on arbitrary bytes.
+#include "fuzz_util.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::ReadAll(data, size, feed::Format::kItch50BinaryFile);
+  return 0;
+}
