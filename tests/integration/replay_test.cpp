@@ -12,6 +12,7 @@
 
 #include "../ring/process.hpp"
 #include "../ring/ring_test_util.hpp"
+#include "feed/config.hpp"
 #include "feed/summary.hpp"
 
 namespace {
@@ -298,8 +299,15 @@ TEST_P(ShippedScenario, HoldsEveryExpectation) {
     const std::string relative = text.str().substr(shared + 12, end - shared - 12);
     if (!FileExists(kData + "/" + relative)) GTEST_SKIP() << "missing " << kData << "/" << relative;
   }
+  // Remove the scenario's ring however the test ends (a killed run could
+  // leave it behind).
+  struct RemoveRing {
+    std::string name;
+    ~RemoveRing() { ringlib::CircularBuffer::IWrapper::Remove(name); }
+  } cleanup{feed::LoadScenario(path).ring.name};
   Process replay({kReplay, path, "--progress", "never"});
   ASSERT_TRUE(replay.WaitFor(std::chrono::seconds(200)));
+  EXPECT_FALSE(ringtest::SegmentExists(cleanup.name));
   EXPECT_EQ(replay.exit_code(), 0) << replay.out() << replay.err();
   EXPECT_NE(replay.out().find("every expectation held"), std::string::npos) << replay.out();
 }
