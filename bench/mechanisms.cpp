@@ -479,7 +479,8 @@ Roudi& TheRoudi() {
 
 void InitIceoryxRuntime(const char* role) {
   // The library logs every registration at debug level by default.
-  iox::log::LogManager::GetLogManager().SetDefaultLogLevel(iox::log::LogLevel::kWarn);
+  iox::log::LogManager::GetLogManager().SetDefaultLogLevel(iox::log::LogLevel::kWarn,
+                                                          iox::log::LogLevelOutput::kHideLogLevel);
   const std::string name = std::string("rb_") + role + "_" + std::to_string(::getpid());
   iox::runtime::PoshRuntime::initRuntime(iox::RuntimeName_t(iox::cxx::TruncateToCapacity, name.c_str()));
 }

@@ -57,7 +57,8 @@ def main():
             with open(dat, "w") as f:
                 f.write("mechanism p50 p90 p99 p99.9\n")
                 for key, label in (("atomic_pingpong", "atomic"),
-                                   ("atomic_pingpong_pause", "atomic+pause")):
+                                   ("atomic_pingpong_pause", "atomic+pause"),
+                                   ("atomic_pingpong_two_lines", "atomic-2-lines")):
                     if key in limit:
                         a = limit[key]
                         f.write("%s %g %g %g %g\n" % (label, a["p50_ns"], a["p90_ns"],
@@ -181,7 +182,8 @@ def write_tables(results, path):
     out.append("| baseline | p50 ns | p90 ns | p99 ns | p99.9 ns | max ns |")
     out.append("|---|---:|---:|---:|---:|---:|")
     for key, label in (("atomic_pingpong", "atomic ping-pong (plain spin)"),
-                       ("atomic_pingpong_pause", "atomic ping-pong (spin with PAUSE)")):
+                       ("atomic_pingpong_pause", "atomic ping-pong (spin with PAUSE)"),
+                       ("atomic_pingpong_two_lines", "atomic ping-pong, message in a second line (PAUSE)")):
         if key in limit:
             a = limit[key]
             chosen = " (the limit)" if limit.get("limit_rtt") == key else ""
@@ -200,22 +202,24 @@ def write_tables(results, path):
             for t in results["throughput"] if t["mechanism"] == "pipe" and t["ok"]}
     out.append("### Throughput (lossless, slowest reader)")
     out.append("")
-    out.append("| mechanism | readers | size B | messages/s | bytes/s | / memcpy | / cross-core memcpy | / pipe |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| mechanism | readers | size B | messages/s | bytes/s | / memcpy | / cross-core memcpy | / pipe "
+               "| reader's CPU share | messages per reader CPU-second |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for t in results["throughput"]:
         if not t["ok"]:
-            out.append("| %s | %d | %d | failed: %s | | | | |" % (t["mechanism"], t["readers"], t["size"],
-                                                             t.get("error", "")))
+            out.append("| %s | %d | %d | failed: %s | | | | | | |" % (t["mechanism"], t["readers"], t["size"],
+                                                                 t.get("error", "")))
             continue
         mc = memcpy.get(t["size"], 0)
         cc = cross.get(t["size"], 0)
         pp = pipe.get((t["readers"], t["size"]), 0)
-        out.append("| %s | %d | %d | %s | %s | %s | %s | %s |" % (
+        out.append("| %s | %d | %d | %s | %s | %s | %s | %s | %.0f %% | %s |" % (
             t["mechanism"], t["readers"], t["size"], human(t["messages_per_second"]),
             human(t["bytes_per_second"], "B/s"),
             "%.2f" % (t["bytes_per_second"] / mc) if mc else "-",
             "%.2f" % (t["bytes_per_second"] / cc) if cc else "-",
-            "%.1f" % (t["messages_per_second"] / pp) if pp else "-"))
+            "%.1f" % (t["messages_per_second"] / pp) if pp else "-",
+            100 * t.get("reader_cpu_share", 0), human(t.get("messages_per_reader_cpu_second", 0))))
     out.append("")
     out.append("### Latency: ping-pong round trip")
     out.append("")
@@ -233,12 +237,13 @@ def write_tables(results, path):
     if results["writer_cost"]:
         out.append("### Writer cost (time per Write, %d B, default mode)" % results["config"]["writer_cost_size"])
         out.append("")
-        out.append("| readers | ns per Write (median) | min .. max of trials | messages the readers read | laps |")
-        out.append("|---|---:|---:|---:|---:|")
+        out.append("| readers | writer CPU ns per Write (median) | min .. max of trials | wall ns per Write (median) "
+                   "| messages the readers read | laps |")
+        out.append("|---|---:|---:|---:|---:|---:|")
         for w in results["writer_cost"]:
-            out.append("| %s | %.2f | %.2f .. %.2f | %d | %d |" % (
-                w["scenario"], w["ns_per_write"], w["min_ns"], w["max_ns"], w["reader_messages"],
-                w["reader_laps"]))
+            out.append("| %s | %.2f | %.2f .. %.2f | %.2f | %d | %d |" % (
+                w["scenario"], w["ns_per_write"], w["min_ns"], w["max_ns"], w.get("wall_ns_per_write", 0),
+                w["reader_messages"], w["reader_laps"]))
         out.append("")
     if results["idle"]:
         out.append("### Idle reader")

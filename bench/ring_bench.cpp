@@ -141,13 +141,20 @@ struct alignas(128) PaddedCounter {
 struct AtomicPingPongArea {
   PaddedCounter ping;
   PaddedCounter pong;
+  PaddedCounter ping_payload;  // two-line variant: the message, beside the flag
+  PaddedCounter pong_payload;
   std::atomic<int> ready{0};
 };
 
 // Two processes, one 8-byte atomic each way on its own line: the floor for
 // any cross-core round trip. with_pause: the spin loop executes PAUSE, as
 // every polite spinner (ringlib's kBusySpin included) does.
-Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& error) {
+// two_lines: the 8-byte message travels in its own line and the flag only
+// says it is there (store payload, then store flag with release; the peer
+// sees the flag, then loads the payload): the data movement of any ring
+// whose readers poll a position word and then read the record, ringlib's
+// included.
+Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& error, bool two_lines = false) {
   SharedArea<AtomicPingPongArea> area;
   const std::uint64_t iterations = config.iterations;
   SharedArea<double> samples(iterations);
@@ -161,6 +168,10 @@ Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& e
         if (with_pause) CpuRelax();
       }
       if (seen == kTerminator) return 0;
+      if (two_lines) {
+        const std::uint64_t payload = area->ping_payload.value.load(std::memory_order_relaxed);
+        area->pong_payload.value.store(payload + 1, std::memory_order_relaxed);
+      }
       area->pong.value.store(i, std::memory_order_release);
     }
   });
@@ -172,9 +183,14 @@ Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& e
     std::uint64_t recorded = 0;
     for (std::uint64_t i = 1; i <= warmup + iterations; ++i) {
       const std::uint64_t t0 = Tsc::Ticks();
+      if (two_lines) area->ping_payload.value.store(i, std::memory_order_relaxed);
       area->ping.value.store(i, std::memory_order_release);
       while (area->pong.value.load(std::memory_order_acquire) != i) {
         if (with_pause) CpuRelax();
+      }
+      if (two_lines && area->pong_payload.value.load(std::memory_order_relaxed) != i + 1) {
+        std::fprintf(stderr, "two-line ping-pong: wrong payload\n");
+        return 1;
       }
       const std::uint64_t t1 = Tsc::Ticks();
       if (i > warmup) samples[recorded++] = Tsc::ToNs(t1 - t0);
@@ -277,10 +293,41 @@ double CrossCoreCopyBandwidth(const Config& config, std::size_t size) {
 
 // ===================================================================== throughput
 
+// CPU time of this process (ns): with the wall time it gives the share of
+// a CPU a process got, which on a shared machine is not all of it.
+std::uint64_t ProcessCpuNs() {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(now.tv_nsec);
+}
+
+// From /proc/self/schedstat: ns on a CPU and ns runnable but waiting for
+// one (another process had it). The rest of the wall time was sleep.
+struct SchedStat {
+  std::uint64_t on_cpu_ns = 0;
+  std::uint64_t waiting_ns = 0;
+};
+SchedStat ReadSchedStat() {
+  SchedStat stat;
+  if (FILE* f = std::fopen("/proc/self/schedstat", "r")) {
+    unsigned long long on_cpu = 0, waiting = 0;
+    if (std::fscanf(f, "%llu %llu", &on_cpu, &waiting) == 2) {
+      stat.on_cpu_ns = on_cpu;
+      stat.waiting_ns = waiting;
+    }
+    std::fclose(f);
+  }
+  return stat;
+}
+
 struct alignas(128) ReceiverResult {
   std::uint64_t messages = 0;
   std::uint64_t first_ns = 0;
   std::uint64_t end_ns = 0;
+  std::uint64_t first_cpu_ns = 0;
+  std::uint64_t end_cpu_ns = 0;
+  SchedStat first_sched;
+  SchedStat end_sched;
   char error[240] = {};
 };
 struct ThroughputArea {
@@ -289,6 +336,8 @@ struct ThroughputArea {
   std::uint64_t sent = 0;
   std::uint64_t start_ns = 0;
   std::uint64_t end_ns = 0;
+  std::uint64_t start_cpu_ns = 0;
+  std::uint64_t end_cpu_ns = 0;
   char error[240] = {};
   ReceiverResult receivers[kMaxReaders];
 };
@@ -303,6 +352,14 @@ struct ThroughputResult {
   double messages_per_second = 0;  // the slowest reader's sustained rate
   double bytes_per_second = 0;
   double writer_messages_per_second = 0;
+  // The share of a CPU the slowest reader and the writer got while sending
+  // (CPU time / wall time): below 1 where other processes took turns on the
+  // pinned CPUs. messages_per_reader_cpu_second: the slowest reader's
+  // messages per second of CPU it actually had.
+  double reader_cpu_share = 0;
+  double reader_waiting_share = 0;  // runnable, but another process had the CPU
+  double writer_cpu_share = 0;
+  double messages_per_reader_cpu_second = 0;
   std::uint64_t messages = 0;
   int repeats = 1;
   std::string describe;
@@ -333,7 +390,11 @@ void ReceiveLoop(R& receiver, std::size_t size, ReceiverResult& out) {
     std::uint64_t sequence;
     std::memcpy(&sequence, buffer.data(), sizeof sequence);
     if (sequence == kTerminator) break;
-    if (expected == 0) out.first_ns = NowNs();
+    if (expected == 0) {
+      out.first_ns = NowNs();
+      out.first_cpu_ns = ProcessCpuNs();
+      out.first_sched = ReadSchedStat();
+    }
     if (sequence != expected || n != size) {
       CopyText(out.error, sizeof out.error,
                "message " + std::to_string(expected) + ": got sequence " + std::to_string(sequence) +
@@ -343,6 +404,8 @@ void ReceiveLoop(R& receiver, std::size_t size, ReceiverResult& out) {
     ++expected;
   }
   out.end_ns = NowNs();
+  out.end_cpu_ns = ProcessCpuNs();
+  out.end_sched = ReadSchedStat();
   out.messages = expected;
 }
 
@@ -377,6 +440,7 @@ ThroughputResult Throughput(const Config& config, Mechanism mechanism, int reade
           area->sender_ready.store(1, std::memory_order_release);
           AwaitAtLeast(area->receivers_ready, readers, std::chrono::seconds(30), "receivers");
           area->start_ns = NowNs();
+          area->start_cpu_ns = ProcessCpuNs();
           const std::uint64_t deadline = area->start_ns + config.duration_ms * 1'000'000;
           if (auto* ring = dynamic_cast<RingSender*>(sender.get())) {
             area->sent = SendLoop(*ring, size, deadline);
@@ -384,6 +448,7 @@ ThroughputResult Throughput(const Config& config, Mechanism mechanism, int reade
             area->sent = SendLoop(*sender, size, deadline);
           }
           area->end_ns = NowNs();
+          area->end_cpu_ns = ProcessCpuNs();
         } catch (const std::exception& e) {
           CopyText(area->error, sizeof area->error, e.what());
           return 1;
@@ -423,8 +488,15 @@ ThroughputResult Throughput(const Config& config, Mechanism mechanism, int reade
     if (out.error[0] != 0 && result.error.empty()) result.error = "reader " + std::to_string(r) + ": " + out.error;
     if (out.messages == 0 || out.end_ns <= out.first_ns) continue;
     const double rate = static_cast<double>(out.messages) / (static_cast<double>(out.end_ns - out.first_ns) * 1e-9);
-    slowest = r == 0 ? rate : std::min(slowest, rate);
-    result.messages = out.messages;
+    if (r == 0 || rate < slowest) {
+      slowest = rate;
+      result.messages = out.messages;
+      const double cpu_ns = static_cast<double>(out.end_cpu_ns - out.first_cpu_ns);
+      result.reader_cpu_share = cpu_ns / static_cast<double>(out.end_ns - out.first_ns);
+      result.reader_waiting_share = static_cast<double>(out.end_sched.waiting_ns - out.first_sched.waiting_ns) /
+                                    static_cast<double>(out.end_ns - out.first_ns);
+      result.messages_per_reader_cpu_second = cpu_ns > 0 ? static_cast<double>(out.messages) / (cpu_ns * 1e-9) : 0;
+    }
   }
   if (result.error.empty() && !failure.empty()) result.error = failure;
   result.messages_per_second = slowest;
@@ -432,6 +504,8 @@ ThroughputResult Throughput(const Config& config, Mechanism mechanism, int reade
   if (area->end_ns > area->start_ns) {
     result.writer_messages_per_second =
         static_cast<double>(area->sent) / (static_cast<double>(area->end_ns - area->start_ns) * 1e-9);
+    result.writer_cpu_share = static_cast<double>(area->end_cpu_ns - area->start_cpu_ns) /
+                              static_cast<double>(area->end_ns - area->start_ns);
   }
   return result;
 }
@@ -581,7 +655,8 @@ struct WriterCostArea {
   std::atomic<int> readers_ready{0};
   std::atomic<int> go{0};
   std::atomic<int> done{0};
-  double ns_per_write[16] = {};
+  double ns_per_write[16] = {};      // wall time per Write
+  double cpu_ns_per_write[16] = {};  // the writer's CPU time per Write
   int trials = 0;
   std::uint64_t reader_messages[kMaxReaders] = {};
   std::uint64_t reader_laps[kMaxReaders] = {};
@@ -592,8 +667,11 @@ struct WriterCostResult {
   std::string scenario;
   int active_readers = 0;
   int stopped_readers = 0;
-  double ns_per_write = 0;  // median of trials
+  // The writer's CPU time per Write, median of trials: on a shared machine
+  // the wall time also counts the time another process had the CPU.
+  double ns_per_write = 0;
   double min_ns = 0, max_ns = 0;
+  double wall_ns_per_write = 0;  // median of trials, wall clock
   std::uint64_t reader_messages = 0;
   std::uint64_t reader_laps = 0;
   std::string error;
@@ -628,10 +706,13 @@ WriterCostResult WriterCost(const Config& config, const std::string& scenario, i
       };
       run(writes / 10);  // warm-up: caches, page tables, readers in their loops
       for (int t = 0; t < trials; ++t) {
+        const std::uint64_t cpu0 = ProcessCpuNs();
         const std::uint64_t t0 = Tsc::Ticks();
         run(writes);
         const std::uint64_t t1 = Tsc::Ticks();
+        const std::uint64_t cpu1 = ProcessCpuNs();
         area->ns_per_write[t] = Tsc::ToNs(t1 - t0) / static_cast<double>(writes);
+        area->cpu_ns_per_write[t] = static_cast<double>(cpu1 - cpu0) / static_cast<double>(writes);
       }
       area->trials = trials;
       area->done.store(1, std::memory_order_release);
@@ -690,12 +771,18 @@ WriterCostResult WriterCost(const Config& config, const std::string& scenario, i
   cb::IWrapper::Remove(ring);
   if (result.error.empty() && area->error[0] != 0) result.error = area->error;
   if (result.error.empty()) result.error = failure;
-  std::vector<double> v(area->ns_per_write, area->ns_per_write + area->trials);
-  std::sort(v.begin(), v.end());
-  if (!v.empty()) {
-    result.ns_per_write = v[v.size() / 2];
-    result.min_ns = v.front();
-    result.max_ns = v.back();
+  const auto trials_done = static_cast<std::size_t>(std::clamp(area->trials, 0, 16));
+  if (trials_done > 0) {
+    std::array<double, 16> cpu{};
+    std::array<double, 16> wall{};
+    std::copy_n(area->cpu_ns_per_write, trials_done, cpu.begin());
+    std::copy_n(area->ns_per_write, trials_done, wall.begin());
+    std::sort(cpu.begin(), cpu.begin() + static_cast<std::ptrdiff_t>(trials_done));
+    std::sort(wall.begin(), wall.begin() + static_cast<std::ptrdiff_t>(trials_done));
+    result.ns_per_write = cpu[trials_done / 2];
+    result.min_ns = cpu[0];
+    result.max_ns = cpu[trials_done - 1];
+    result.wall_ns_per_write = wall[trials_done / 2];
   }
   for (int r = 0; r < active; ++r) {
     result.reader_messages += area->reader_messages[r];
@@ -826,6 +913,7 @@ struct Results {
   std::string finished_load;
   std::optional<Percentiles> atomic_rtt;
   std::optional<Percentiles> atomic_rtt_pause;
+  std::optional<Percentiles> atomic_rtt_two_lines;
   std::string atomic_error;
   std::vector<std::pair<std::size_t, double>> memcpy_bandwidth;
   std::vector<std::pair<std::size_t, double>> cross_core_bandwidth;
@@ -997,6 +1085,11 @@ void PrintTable(const Config& config, const Results& r) {
                   r.atomic_rtt_pause->p50, r.atomic_rtt_pause->p90, r.atomic_rtt_pause->p99,
                   r.atomic_rtt_pause->p999, r.atomic_rtt_pause->max);
     }
+    if (r.atomic_rtt_two_lines) {
+      std::printf("message in a second line, PAUSE (ns): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f\n",
+                  r.atomic_rtt_two_lines->p50, r.atomic_rtt_two_lines->p90, r.atomic_rtt_two_lines->p99,
+                  r.atomic_rtt_two_lines->p999, r.atomic_rtt_two_lines->max);
+    }
     if (!r.atomic_error.empty()) std::printf("atomic ping-pong: %s\n", r.atomic_error.c_str());
     if (LimitRtt(r) != nullptr) {
       std::printf("(ratios below use the faster of the two: p50 %.0f ns, p99.9 %.0f ns)\n", LimitRtt(r)->p50,
@@ -1012,8 +1105,8 @@ void PrintTable(const Config& config, const Results& r) {
   }
   if (!r.throughput.empty()) {
     std::printf("== Throughput (lossless; the slowest reader's sustained rate)\n");
-    std::printf("%-15s %7s %7s %14s %14s %10s %8s\n", "mechanism", "readers", "size", "messages/s", "bytes/s",
-                "vs memcpy", "vs pipe");
+    std::printf("%-15s %7s %7s %14s %14s %10s %8s %10s %8s %16s\n", "mechanism", "readers", "size", "messages/s",
+                "bytes/s", "vs memcpy", "vs pipe", "reader CPU", "waiting", "msgs/reader-CPU-s");
     for (const auto& t : r.throughput) {
       if (!t.unavailable.empty()) continue;
       if (!t.error.empty()) {
@@ -1029,9 +1122,11 @@ void PrintTable(const Config& config, const Results& r) {
       if (pipe != nullptr && pipe->messages_per_second > 0) {
         std::snprintf(vs_pipe, sizeof vs_pipe, "%.1f", t.messages_per_second / pipe->messages_per_second);
       }
-      std::printf("%-15s %7d %7zu %13s %13sB %10s %8s\n", std::string(MechanismName(t.mechanism)).c_str(), t.readers,
-                  t.size, HumanRate(t.messages_per_second).c_str(), HumanRate(t.bytes_per_second).c_str(), vs_memcpy,
-                  vs_pipe);
+      std::printf("%-15s %7d %7zu %13s %13sB %10s %8s %9.0f%% %7.0f%% %15s\n",
+                  std::string(MechanismName(t.mechanism)).c_str(), t.readers, t.size,
+                  HumanRate(t.messages_per_second).c_str(), HumanRate(t.bytes_per_second).c_str(), vs_memcpy, vs_pipe,
+                  t.reader_cpu_share * 100, t.reader_waiting_share * 100,
+                  HumanRate(t.messages_per_reader_cpu_second).c_str());
     }
     std::printf("\n");
   }
@@ -1054,14 +1149,17 @@ void PrintTable(const Config& config, const Results& r) {
     std::printf("\n");
   }
   if (!r.writer_cost.empty()) {
-    std::printf("== Writer cost: time per Write of %zu B (median of trials; min..max)\n", config.writer_cost_size);
+    std::printf("== Writer cost: the writer's CPU time per Write of %zu B (median of trials; min..max; wall)\n",
+                config.writer_cost_size);
     for (const auto& w : r.writer_cost) {
       if (!w.error.empty()) {
         std::printf("%-24s FAILED: %s\n", w.scenario.c_str(), w.error.c_str());
         continue;
       }
-      std::printf("%-24s %7.2f ns  (%.2f .. %.2f)  readers read %" PRIu64 " messages, lapped %" PRIu64 " times\n",
-                  w.scenario.c_str(), w.ns_per_write, w.min_ns, w.max_ns, w.reader_messages, w.reader_laps);
+      std::printf("%-24s %7.2f ns  (%.2f .. %.2f; wall %.2f)  readers read %" PRIu64 " messages, lapped %" PRIu64
+                  " times\n",
+                  w.scenario.c_str(), w.ns_per_write, w.min_ns, w.max_ns, w.wall_ns_per_write, w.reader_messages,
+                  w.reader_laps);
     }
     std::printf("\n");
   }
@@ -1159,6 +1257,11 @@ std::string ToJson(const Config& config, const Results& r) {
     WritePercentiles(j, *r.atomic_rtt_pause);
     j.EndObject();
   }
+  if (r.atomic_rtt_two_lines) {
+    j.BeginObject("atomic_pingpong_two_lines");
+    WritePercentiles(j, *r.atomic_rtt_two_lines);
+    j.EndObject();
+  }
   if (const Percentiles* limit = LimitRtt(r)) {
     j.Field("limit_rtt", r.atomic_rtt_pause && limit == &*r.atomic_rtt_pause ? "atomic_pingpong_pause"
                                                                              : "atomic_pingpong");
@@ -1188,6 +1291,10 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("writer_messages_per_second", t.writer_messages_per_second);
     j.Field("messages", t.messages);
     j.Field("median_of_runs", t.repeats);
+    j.Field("reader_cpu_share", t.reader_cpu_share);
+    j.Field("reader_waiting_share", t.reader_waiting_share);
+    j.Field("writer_cpu_share", t.writer_cpu_share);
+    j.Field("messages_per_reader_cpu_second", t.messages_per_reader_cpu_second);
     const double mc = MemcpyFor(r, t.size);
     if (mc > 0) j.Field("fraction_of_memcpy", t.bytes_per_second / mc);
     for (const auto& [size, bw] : r.cross_core_bandwidth) {
@@ -1223,6 +1330,7 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("ok", w.error.empty());
     if (!w.error.empty()) j.Field("error", w.error);
     j.Field("ns_per_write", w.ns_per_write);
+    j.Field("wall_ns_per_write", w.wall_ns_per_write);
     j.Field("min_ns", w.min_ns);
     j.Field("max_ns", w.max_ns);
     j.Field("reader_messages", w.reader_messages);
@@ -1309,6 +1417,8 @@ int Run(const Config& config) {
     r.atomic_rtt = AtomicPingPong(config, false, error);
     if (!error.empty()) r.atomic_error = error;
     r.atomic_rtt_pause = AtomicPingPong(config, true, error);
+    if (!error.empty()) r.atomic_error = error;
+    r.atomic_rtt_two_lines = AtomicPingPong(config, true, error, true);
     if (!error.empty()) r.atomic_error = error;
     for (std::size_t size : config.sizes) {
       Progress("limit: memcpy %zu B\n", size);
@@ -1444,7 +1554,7 @@ int main(int argc, char** argv) {
   app.add_flag("--json", config.json, "Print JSON on stdout instead of the table");
   app.add_option("--json-file", config.json_file, "Also write the JSON to this file");
   app.add_flag("--pin", config.pin, "Pin the writer/pinger and the readers/ponger to two CPUs (see --cpus)");
-  app.add_option("--cpus", config.cpus, "The two CPUs for --pin: writer, readers")->expected(2);
+  app.add_option("--cpus", config.cpus, "The two CPUs for --pin: writer,readers (e.g. 0,1)")->expected(2)->delimiter(',');
   app.add_flag("--quick", config.quick, "A tiny configuration (ctest's smoke run): seconds, not minutes");
   app.add_option("--sections", config.sections, "limit throughput latency writer idle replay")->delimiter(',');
   app.add_option("--mechanisms", config.mechanisms,
