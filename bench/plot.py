@@ -91,6 +91,20 @@ def main():
                                 key=lambda t: t["size"]):
                     f.write("%d %g %g\n" % (t["size"], t["messages_per_second"], t["bytes_per_second"]))
             files.append((m, dat))
+        ring_cpu_dat = os.path.join(out_dir, "throughput_ringlib_per_cpu_second.dat")
+        with open(ring_cpu_dat, "w") as f:
+            f.write("# size messages_per_reader_cpu_second bytes_per_reader_cpu_second (ringlib, 1 reader)\n")
+            for t in sorted((t for t in throughput if t["mechanism"] == "ringlib" and t["readers"] == 1),
+                            key=lambda t: t["size"]):
+                rate = t.get("messages_per_reader_cpu_second", 0)
+                f.write("%d %g %g\n" % (t["size"], rate, rate * t["size"]))
+        cross_dat = os.path.join(out_dir, "cross_core.dat")
+        with open(cross_dat, "w") as f:
+            f.write("# size bytes_per_second: min(copy out of, copy into the other core's lines)\n")
+            reads = {m["size"]: m["bytes_per_second"] for m in limit.get("memcpy_cross_core", [])}
+            writes = {m["size"]: m["bytes_per_second"] for m in limit.get("memcpy_cross_core_write", [])}
+            for size in sorted(reads):
+                f.write("%d %g\n" % (size, min(reads[size], writes.get(size, reads[size]))))
         memcpy_dat = os.path.join(out_dir, "memcpy.dat")
         with open(memcpy_dat, "w") as f:
             f.write("# size bytes_per_second\n")
@@ -105,14 +119,19 @@ def main():
             "set format y '%.0s%c'",
             "set title 'messages/s sustained by the reader'",
             "set ylabel 'messages/s'",
-            "plot " + ", ".join("'%s' using 1:2 with linespoints lw 2 title '%s'" % (dat, m)
-                                for m, dat in files),
+            "plot " + ", ".join(["'%s' using 1:2 with linespoints lw 2 title '%s'" % (dat, m)
+                                 for m, dat in files] +
+                                ["'%s' using 1:2 with linespoints dt 3 lw 2 lc rgb 'dark-violet' "
+                                 "title 'ringlib, per reader CPU-second'" % ring_cpu_dat]),
             "set title 'payload bytes/s (memcpy: single-thread limit)'",
             "set ylabel 'bytes/s'",
             "plot " + ", ".join(["'%s' using 1:3 with linespoints lw 2 title '%s'" % (dat, m)
                                  for m, dat in files] +
-                                ["'%s' using 1:2 with lines dt 2 lw 2 lc rgb 'black' title 'memcpy'"
-                                 % memcpy_dat]),
+                                ["'%s' using 1:3 with linespoints dt 3 lw 2 lc rgb 'dark-violet' "
+                                 "title 'ringlib, per reader CPU-second'" % ring_cpu_dat,
+                                 "'%s' using 1:2 with lines dt 2 lw 2 lc rgb 'black' title 'memcpy'" % memcpy_dat,
+                                 "'%s' using 1:2 with lines dt 4 lw 2 lc rgb 'gray40' "
+                                 "title 'cross-core bound'" % cross_dat]),
             "unset multiplot",
         ]
         # Reader counts.
@@ -191,18 +210,21 @@ def write_tables(results, path):
                 label, chosen, a["p50_ns"], a["p90_ns"], a["p99_ns"], a["p999_ns"], a["max_ns"]))
     out.append("")
     cross = {m["size"]: m["bytes_per_second"] for m in limit.get("memcpy_cross_core", [])}
-    out.append("| size B | memcpy, single thread | memcpy of lines another core just wrote |")
-    out.append("|---:|---:|---:|")
+    cross_write = {m["size"]: m["bytes_per_second"] for m in limit.get("memcpy_cross_core_write", [])}
+    out.append("| size B | memcpy, single thread | copy out of lines another core just wrote "
+               "| copy into lines another core just read |")
+    out.append("|---:|---:|---:|---:|")
     for m in limit.get("memcpy", []):
-        out.append("| %d | %s | %s |" % (m["size"], human(m["bytes_per_second"], "B/s"),
-                                        human(cross.get(m["size"], 0), "B/s")))
+        out.append("| %d | %s | %s | %s |" % (m["size"], human(m["bytes_per_second"], "B/s"),
+                                             human(cross.get(m["size"], 0), "B/s"),
+                                             human(cross_write.get(m["size"], 0), "B/s")))
     out.append("")
     memcpy = {m["size"]: m["bytes_per_second"] for m in limit.get("memcpy", [])}
     pipe = {(t["readers"], t["size"]): t["messages_per_second"]
             for t in results["throughput"] if t["mechanism"] == "pipe" and t["ok"]}
     out.append("### Throughput (lossless, slowest reader)")
     out.append("")
-    out.append("| mechanism | readers | size B | messages/s | bytes/s | / memcpy | / cross-core memcpy | / pipe "
+    out.append("| mechanism | readers | size B | messages/s | bytes/s | / memcpy | / cross-core bound | / pipe "
                "| reader's CPU share | messages per reader CPU-second |")
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for t in results["throughput"]:
@@ -211,7 +233,7 @@ def write_tables(results, path):
                                                                  t.get("error", "")))
             continue
         mc = memcpy.get(t["size"], 0)
-        cc = cross.get(t["size"], 0)
+        cc = min(cross.get(t["size"], 0), cross_write.get(t["size"], 0)) or cross.get(t["size"], 0)
         pp = pipe.get((t["readers"], t["size"]), 0)
         out.append("| %s | %d | %d | %s | %s | %s | %s | %s | %.0f %% | %s |" % (
             t["mechanism"], t["readers"], t["size"], human(t["messages_per_second"]),
