@@ -57,7 +57,7 @@ TEST(KillNine, RandomKillsLeakNoSegmentHangNoProcessAndARestartedRunWorks) {
   const int iterations = Iterations();
   std::mt19937 random(20240601);
   int processes_killed = 0, writers_killed = 0, readers_killed = 0, all_killed = 0;
-  int stale_left = 0, restarted_runs = 0, reader_exits = 0;
+  int stale_left = 0, restarted_runs = 0, reader_exits = 0, killed_mid_stream = 0;
   std::map<int, int> exit_codes;
   const auto started = std::chrono::steady_clock::now();
   for (int iteration = 0; iteration < iterations; ++iteration) {
@@ -67,8 +67,18 @@ TEST(KillNine, RandomKillsLeakNoSegmentHangNoProcessAndARestartedRunWorks) {
     if (random() % 2 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(random() % 3));
     Process writer({kPeer, "writer", ring, "--capacity", "16384", "--min", "16", "--max", "300",
                     "--pause-every", "64", "--pause-us", "30"});
-    // Kill anywhere from during creation (0 ms) to mid-stream.
-    std::this_thread::sleep_for(std::chrono::microseconds(random() % 40000));
+    // One iteration in eight kills during start-up (the writer may not have
+    // created the segment yet); the others kill 0-30 ms into the stream,
+    // counted from the segment's creation so that slow process start-up
+    // (sanitizer builds, a loaded machine) does not turn every iteration
+    // into a start-up kill.
+    if (random() % 8 != 0) {
+      ++killed_mid_stream;
+      reltest::WaitForSegment(ring, std::chrono::seconds(5));
+      std::this_thread::sleep_for(std::chrono::microseconds(random() % 30000));
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(random() % 5000));
+    }
     const unsigned plan = random() % 8;
     std::vector<Process*> victims;
     if (plan == 0) {
@@ -131,10 +141,11 @@ TEST(KillNine, RandomKillsLeakNoSegmentHangNoProcessAndARestartedRunWorks) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("kill -9 loop: iterations=%d processes_killed=%d writers_killed=%d "
-              "readers_killed=%d all_killed=%d stale_after_iteration=%d reader_exits_checked=%d "
-              "restarted_runs=%d segments_leaked=%zu seconds=%.1f\n",
+              "readers_killed=%d all_killed=%d iterations_killed_mid_stream=%d "
+              "stale_after_iteration=%d reader_exits_checked=%d restarted_runs=%d "
+              "segments_leaked=%zu seconds=%.1f\n",
               iterations, processes_killed, writers_killed, readers_killed, all_killed,
-              stale_left, reader_exits, restarted_runs, leaked, seconds);
+              killed_mid_stream, stale_left, reader_exits, restarted_runs, leaked, seconds);
   for (const auto& [code, count] : exit_codes) std::printf("  reader exit %d: %d\n", code, count);
 }
 
