@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::byte> payload(message.get(), size);
   feed::MessageCounter counter;
   const feed::DecodeResult result = counter.Decode(feed::PayloadKind::kItch50, payload);
-  if (result.ok() && result.actual_length != feed::itch::ExpectedLength(static_cast<char>(result.type))) {
+  if (result.ok() &&
+      result.actual_length != feed::itch::ExpectedLength(static_cast<char>(result.type))) {
     std::abort();
   }
   if (result.ok() != (counter.decoded() == 1)) std::abort();

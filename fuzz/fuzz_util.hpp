@@ -43,7 +43,8 @@ class MemoryFile {
 // Clean outcomes: InputFileError at open, kError records, kEnd. Anything
 // else (a crash, a sanitizer report, another exception, a record that
 // breaks the reader's own contract, a loop that never ends) is a finding.
-inline void ReadAll(const std::uint8_t* data, std::size_t size, std::optional<feed::Format> format) {
+inline void ReadAll(const std::uint8_t* data, std::size_t size,
+                    std::optional<feed::Format> format) {
   MemoryFile file(data, size);
   std::unique_ptr<feed::RecordingReader> reader;
   try {

@@ -29,7 +29,8 @@ void Put(const std::string& target, const std::string& name, const Bytes& bytes)
   const fs::path dir = g_root / target;
   fs::create_directories(dir);
   std::ofstream out(dir / name, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 Bytes Text(const std::string& text) { return Bytes(text.begin(), text.end()); }
 void Le(Bytes& out, std::uint64_t value, int n) {
@@ -68,7 +69,8 @@ Bytes IexMessage(feed::PayloadKind kind, std::uint8_t type) {
   return m;
 }
 
-Bytes IexSegment(std::uint16_t protocol, const std::vector<Bytes>& messages, std::uint64_t time_ns) {
+Bytes IexSegment(std::uint16_t protocol, const std::vector<Bytes>& messages,
+                 std::uint64_t time_ns) {
   Bytes payload;
   for (const Bytes& m : messages) {
     Le(payload, m.size(), 2);
@@ -195,12 +197,14 @@ int main(int argc, char** argv) {
   oversized.push_back('A');
   Put("recording_itch", "length_past_end.itch", oversized);
 
-  const Bytes tops = Pcap({Frame(IexSegment(0x8003, {IexMessage(feed::PayloadKind::kIexTops16, 'Q'),
-                                                     IexMessage(feed::PayloadKind::kIexTops16, 'T')},
+  const Bytes tops = Pcap({Frame(IexSegment(0x8003,
+                                            {IexMessage(feed::PayloadKind::kIexTops16, 'Q'),
+                                             IexMessage(feed::PayloadKind::kIexTops16, 'T')},
                                             1'500'000'000'000'000'000ULL)),
                            Frame(IexSegment(0x8003, {}, 1'500'000'000'000'000'001ULL))});
-  const Bytes deep = Pcap({Frame(IexSegment(0x8004, {IexMessage(feed::PayloadKind::kIexDeep10, '8'),
-                                                     IexMessage(feed::PayloadKind::kIexDeep10, '5')},
+  const Bytes deep = Pcap({Frame(IexSegment(0x8004,
+                                            {IexMessage(feed::PayloadKind::kIexDeep10, '8'),
+                                             IexMessage(feed::PayloadKind::kIexDeep10, '5')},
                                             1'500'000'000'000'000'000ULL))});
   Put("recording_pcap", "tops.pcap", tops);
   Put("recording_pcap", "deep.pcap", deep);
@@ -215,7 +219,8 @@ int main(int argc, char** argv) {
   const Bytes own = OwnRecording(feed::PayloadKind::kItch50, {itch.begin(), itch.begin() + 4});
   Put("recording_own", "itch.rec", own);
   Put("recording_own", "truncated.rec", Truncate(own, 3));
-  Put("recording_own", "opaque.rec", OwnRecording(feed::PayloadKind::kOpaque, {Text(""), Text("xyz")}));
+  Put("recording_own", "opaque.rec",
+      OwnRecording(feed::PayloadKind::kOpaque, {Text(""), Text("xyz")}));
 
   Put("recording_detect", "small.itch", itch_file);
   Put("recording_detect", "tops.pcap", tops);
@@ -223,7 +228,8 @@ int main(int argc, char** argv) {
   Put("recording_detect", "itch.rec", own);
 
   for (std::size_t i = 0; i < itch.size(); ++i) {
-    Put("decode_itch", "msg_" + std::to_string(i) + "_" + std::string(1, static_cast<char>(itch[i][0])), itch[i]);
+    Put("decode_itch",
+        "msg_" + std::to_string(i) + "_" + std::string(1, static_cast<char>(itch[i][0])), itch[i]);
   }
   Put("decode_itch", "empty", {});
   for (const char type : std::string("SDHOPQTXBA")) {
@@ -233,7 +239,8 @@ int main(int argc, char** argv) {
       Bytes input{static_cast<std::uint8_t>(kind == feed::PayloadKind::kIexDeep10 ? 1 : 0)};
       const Bytes m = IexMessage(kind, static_cast<std::uint8_t>(type));
       input.insert(input.end(), m.begin(), m.end());
-      Put("decode_iex", std::string(kind == feed::PayloadKind::kIexDeep10 ? "deep_" : "tops_") + type, input);
+      Put("decode_iex",
+          std::string(kind == feed::PayloadKind::kIexDeep10 ? "deep_" : "tops_") + type, input);
     }
   }
   for (const char type : std::string("85")) {
@@ -255,7 +262,8 @@ int main(int argc, char** argv) {
   Put("config_yaml", "bad_capacity.yaml", Text("ring: { name: r, capacity: 3000 }\n"));
   Put("config_yaml", "not_yaml", Text("{[}\n"));
 
-  const Bytes three = RingRecords({Text("hello"), Text(""), Text("a longer message of 32 bytes....")});
+  const Bytes three =
+      RingRecords({Text("hello"), Text(""), Text("a longer message of 32 bytes....")});
   Put("segment_reader", "three_records", SegmentInput(0, three.size(), 0, three));
   Put("segment_reader", "three_records_closed", SegmentInput(2, three.size(), 1, three));
   Put("segment_reader", "restarted", SegmentInput(0, three.size(), 2, three));

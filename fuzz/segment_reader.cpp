@@ -58,8 +58,8 @@ bool WriteSegment(const std::vector<std::uint8_t>& image) {
   bool ok = ::ftruncate(fd, static_cast<off_t>(image.size())) == 0;
   std::size_t written = 0;
   while (ok && written < image.size()) {
-    const ssize_t n = ::pwrite(fd, image.data() + written, image.size() - written,
-                               static_cast<off_t>(written));
+    const ssize_t n =
+        ::pwrite(fd, image.data() + written, image.size() - written, static_cast<off_t>(written));
     ok = n > 0;
     if (ok) written += static_cast<std::size_t>(n);
   }
@@ -137,7 +137,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (data_bytes != 0) std::memcpy(image.data() + layout::kDataOffset, input.here(), data_bytes);
   } else {
     image.assign(input.here(), input.here() + input.remaining());
-    const std::size_t word = offsetof(layout::Segment, header) + offsetof(layout::RingHeader, initialized);
+    const std::size_t word =
+        offsetof(layout::Segment, header) + offsetof(layout::RingHeader, initialized);
     if (image.size() >= word + 4) std::memcpy(image.data() + word, &layout::kInitializedValue, 4);
   }
   if (!WriteSegment(image)) std::abort();

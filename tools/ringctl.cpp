@@ -20,12 +20,14 @@
 // Exit codes: 0 success; 1 usage; 2 a named segment does not exist, cannot be
 // read or is not a valid ring (inspect); 3 clean refused a live segment.
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
@@ -39,9 +41,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "ringlib/circular_buffer.hpp"
 #include "ringlib/layout.hpp"
@@ -62,7 +61,8 @@ const std::string kShmDir = "/dev/shm";
 // "demo" and "ringlib.demo" both name the segment ringlib.demo.
 std::string SegmentNameOf(std::string_view name) {
   if (name.starts_with("/dev/shm/")) name.remove_prefix(9);
-  std::string segment = name.starts_with(kPrefix) ? std::string(name) : cb::IWrapper::SegmentName(name);
+  std::string segment =
+      name.starts_with(kPrefix) ? std::string(name) : cb::IWrapper::SegmentName(name);
   ringlib::SharedMemory::ValidateName(segment);  // no '/', no "..": stays in /dev/shm
   return segment;
 }
@@ -176,7 +176,8 @@ struct SegmentView {
   [[nodiscard]] std::string WriterState() const {
     if (writer_lock_held) {
       const auto ticks = ProcessStartTicks(writer_pid);
-      if (ticks && writer_start_ticks != 0 && *ticks != writer_start_ticks) return "alive (pid reused?)";
+      if (ticks && writer_start_ticks != 0 && *ticks != writer_start_ticks)
+        return "alive (pid reused?)";
       return "alive";
     }
     if (writer_pid == 0) return "none";
@@ -299,8 +300,9 @@ SegmentView Observe(const std::string& segment) {
     reader.position = slot.position.load(std::memory_order_acquire);
     reader.lapped_count = slot.lapped_count.load(std::memory_order_relaxed);
     reader.lag_bytes = view.commit >= reader.position ? view.commit - reader.position : 0;
-    reader.lapped = (reader.flags & cb::kSlotLapped) != 0 ||
-                    (view.capacity_bytes != 0 && view.reserve - reader.position > view.capacity_bytes);
+    reader.lapped =
+        (reader.flags & cb::kSlotLapped) != 0 ||
+        (view.capacity_bytes != 0 && view.reserve - reader.position > view.capacity_bytes);
     view.readers.push_back(reader);
   }
   ::munmap(base, mapped);
@@ -335,8 +337,8 @@ std::string SlotFlags(std::uint32_t flags) {
 std::string ReaderLine(const SlotView& reader) {
   return fmt::format(
       "reader slot={} pid={} state={} position={} lag_bytes={} lapped={} laps={} flags={}",
-      reader.index, reader.pid, reader.alive ? "alive" : "dead", reader.position,
-      reader.lag_bytes, reader.lapped ? "yes" : "no", reader.lapped_count, SlotFlags(reader.flags));
+      reader.index, reader.pid, reader.alive ? "alive" : "dead", reader.position, reader.lag_bytes,
+      reader.lapped ? "yes" : "no", reader.lapped_count, SlotFlags(reader.flags));
 }
 
 int List(bool quiet_readers) {
@@ -379,21 +381,23 @@ int Inspect(const std::vector<std::string>& names) {
     fmt::print("file: size_bytes={} mode={:04o} uid={} gid={}\n", view.st.st_size,
                view.st.st_mode & 07777, view.st.st_uid, view.st.st_gid);
     fmt::print("validation: {}\n", view.valid ? "ok" : "MISMATCH: " + view.error);
-    fmt::print("header: magic={:#018x} layout_version={} header_bytes={} capacity_bytes={} "
-               "max_message_bytes={} reader_slot_count={} creator_pid={} flags={} "
-               "generation={} initialized={}\n",
-               view.magic, view.layout_version, view.header_bytes, view.capacity_bytes,
-               view.max_message_bytes, view.reader_slot_count, view.creator_pid, view.flags,
-               view.generation, view.initialized == layout::kInitializedValue ? "yes" : "no");
+    fmt::print(
+        "header: magic={:#018x} layout_version={} header_bytes={} capacity_bytes={} "
+        "max_message_bytes={} reader_slot_count={} creator_pid={} flags={} "
+        "generation={} initialized={}\n",
+        view.magic, view.layout_version, view.header_bytes, view.capacity_bytes,
+        view.max_message_bytes, view.reader_slot_count, view.creator_pid, view.flags,
+        view.generation, view.initialized == layout::kInitializedValue ? "yes" : "no");
     fmt::print("positions: reserve={} commit={} reserved_uncommitted_bytes={}\n", view.reserve,
                view.commit, view.reserve >= view.commit ? view.reserve - view.commit : 0);
     fmt::print("wake: wake_sequence={} sleepers={}\n", view.wake_sequence, view.sleepers);
     fmt::print("writer: pid={} state={} closed={} start_time_ticks={} lock_held={}\n",
                view.writer_pid, view.WriterState(), view.writer_closed, view.writer_start_ticks,
                view.writer_lock_held ? "yes" : "no");
-    fmt::print("lifetime: participants={} ref_count={} (diagnostic; too high after kill -9) "
-               "status={}\n",
-               view.census.participants, view.ref_count, view.Live() ? "live" : "stale");
+    fmt::print(
+        "lifetime: participants={} ref_count={} (diagnostic; too high after kill -9) "
+        "status={}\n",
+        view.census.participants, view.ref_count, view.Live() ? "live" : "stale");
     fmt::print("readers: registered={}\n", view.readers.size());
     for (const auto& reader : view.readers) fmt::print("  {}\n", ReaderLine(reader));
     if (!view.valid) status = kExitInput;
@@ -430,7 +434,8 @@ CleanResult CleanOne(const std::string& segment, bool dry_run, std::string* why)
     *why = fmt::format("cannot lock {}: {}", path, std::strerror(errno));
     return CleanResult::kError;
   }
-  struct stat by_fd {}, by_name {};
+  struct stat by_fd {
+  }, by_name{};
   if (::fstat(fd, &by_fd) != 0 || by_fd.st_nlink == 0) return CleanResult::kGone;
   // Unlink only if the name still refers to the file we hold locked.
   if (::stat(path.c_str(), &by_name) != 0 || by_name.st_ino != by_fd.st_ino ||
@@ -504,20 +509,23 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   bool quiet_readers = false;
   auto* list = app.add_subcommand(
-      "list", "One line per segment: writer pid and state, capacity, commit position, generation, "
-              "participants (kernel locks), registered readers, the largest reader lag; then one "
-              "line per registered reader (slot, pid, position, lag, lapped)");
+      "list",
+      "One line per segment: writer pid and state, capacity, commit position, generation, "
+      "participants (kernel locks), registered readers, the largest reader lag; then one "
+      "line per registered reader (slot, pid, position, lag, lapped)");
   list->add_flag("--no-readers", quiet_readers, "Omit the per-reader lines");
   std::vector<std::string> inspect_names;
   auto* inspect = app.add_subcommand(
-      "inspect", "Dump a segment's header, positions, wake word, writer, lifetime and reader slots");
+      "inspect",
+      "Dump a segment's header, positions, wake word, writer, lifetime and reader slots");
   inspect->add_option("NAME", inspect_names, "Ring or segment names")->required();
   std::vector<std::string> clean_names;
   bool dry_run = false;
   auto* clean = app.add_subcommand(
-      "clean", "Remove stale segments: those no live process is attached to (participants all "
-               "dead). Live segments are kept; a named live segment is refused (exit 3). "
-               "Without NAME: every stale ringlib segment");
+      "clean",
+      "Remove stale segments: those no live process is attached to (participants all "
+      "dead). Live segments are kept; a named live segment is refused (exit 3). "
+      "Without NAME: every stale ringlib segment");
   clean->add_option("NAME", clean_names, "Ring or segment names (default: all)");
   clean->add_flag("--dry-run", dry_run, "Only say what would be removed");
   try {

@@ -58,8 +58,8 @@ TEST(AppStoppedSubscriber, SigstopWhileTheRingWrapsThenSigcontExits3WithOneLineN
   if (!std::ifstream(kDemo).good()) GTEST_SKIP() << "missing " << kDemo;
   reltest::PrefixGuard guard("appstop");
   const std::string ring = guard.Ring();
-  const std::vector<std::string> subscriber = {kSubscriber, "--ring", ring, "--json", "--progress",
-                                               "never"};
+  const std::vector<std::string> subscriber = {kSubscriber, "--ring",     ring,
+                                               "--json",    "--progress", "never"};
   Process stopped(subscriber);
   Process healthy_a(subscriber);
   Process healthy_b(subscriber);
@@ -67,10 +67,26 @@ TEST(AppStoppedSubscriber, SigstopWhileTheRingWrapsThenSigcontExits3WithOneLineN
   // 50,000/s: the ring wraps; the healthy subscribers keep ~1 s of slack.
   // The publisher waits for a fourth subscriber, started only after the stop,
   // so the stopped one cannot have read anything of note before it stops.
-  Process publisher({kPublisher, "--ring", ring, "--capacity", "4MiB", "--input", kDemo,
-                     "--pace", "messages_per_second", "--rate", "50000",
-                     "--stop-after-messages", "80000", "--wait-subscribers", "4",
-                     "--wait-timeout", "20s", "--json", "--progress", "never"});
+  Process publisher({kPublisher,
+                     "--ring",
+                     ring,
+                     "--capacity",
+                     "4MiB",
+                     "--input",
+                     kDemo,
+                     "--pace",
+                     "messages_per_second",
+                     "--rate",
+                     "50000",
+                     "--stop-after-messages",
+                     "80000",
+                     "--wait-subscribers",
+                     "4",
+                     "--wait-timeout",
+                     "20s",
+                     "--json",
+                     "--progress",
+                     "never"});
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   while (RegisteredReaders(ring) < 3 && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -108,8 +124,8 @@ TEST(AppSignalStorm, PublisherUnderSigintSigtermStormEndsTheStreamOnceAndCleanly
   reltest::PrefixGuard guard("appstorm");
   const std::string ring = guard.Ring();
   Process subscriber({kSubscriber, "--ring", ring, "--json", "--progress", "never"});
-  Process publisher({kPublisher, "--ring", ring, "--capacity", "4MiB", "--input", kDemo,
-                     "--loop", "forever", "--pace", "messages_per_second", "--rate", "20000",
+  Process publisher({kPublisher, "--ring", ring, "--capacity", "4MiB", "--input", kDemo, "--loop",
+                     "forever", "--pace", "messages_per_second", "--rate", "20000",
                      "--wait-subscribers", "1", "--json", "--progress", "never"});
   ASSERT_TRUE(reltest::WaitForSegment(ring, std::chrono::seconds(20)));
   // A passive participant of our own: it holds one reference throughout.
@@ -146,7 +162,8 @@ TEST(AppSignalStorm, PublisherUnderSigintSigtermStormEndsTheStreamOnceAndCleanly
 std::string ItchMessage(char type, std::size_t length) {
   std::string message(length, '\0');
   message[0] = type;
-  return std::string(1, static_cast<char>(length >> 8)) + static_cast<char>(length & 0xff) + message;
+  return std::string(1, static_cast<char>(length >> 8)) + static_cast<char>(length & 0xff) +
+         message;
 }
 
 void PutLe(std::string& out, std::uint64_t value, int bytes) {
@@ -230,13 +247,25 @@ std::vector<BadFile> BadFiles() {
   random[0] = static_cast<char>(0xb7);  // not an ITCH type, not a digit, no magic
   return {
       {"empty", "", "", 2, {"file is empty"}},
-      {"itch_truncated_mid_record", s_message + s_message + ItchMessage('A', 36).substr(0, 12),
-       "itch", 2, {"record 3 at byte 28", "truncated"}},
-      {"itch_truncated_mid_length", s_message + std::string(1, '\0'), "itch", 2,
+      {"itch_truncated_mid_record",
+       s_message + s_message + ItchMessage('A', 36).substr(0, 12),
+       "itch",
+       2,
+       {"record 3 at byte 28", "truncated"}},
+      {"itch_truncated_mid_length",
+       s_message + std::string(1, '\0'),
+       "itch",
+       2,
        {"record 2 at byte 14", "truncated length prefix"}},
-      {"pcap_truncated_mid_packet", pcap.substr(0, pcap.size() - 20), "pcap", 2,
+      {"pcap_truncated_mid_packet",
+       pcap.substr(0, pcap.size() - 20),
+       "pcap",
+       2,
        {"packet 3 at byte " + std::to_string(24 + 2 * (pcap_packet - 24))}},
-      {"lines_oversized_payload", "1 ok\n2 " + std::string(70000, 'x') + "\n3 ok\n", "lines", 2,
+      {"lines_oversized_payload",
+       "1 ok\n2 " + std::string(70000, 'x') + "\n3 ok\n",
+       "lines",
+       2,
        {"line 2 at byte 5", "too long"}},
       {"garbage_auto", random, "", 2, {"not a recognised format"}},
       {"garbage_as_lines", random, "lines", 2, {"line 1 at byte 0"}},
@@ -248,8 +277,8 @@ TEST(AppBadInput, EachBadFileGivesItsExitCodeAndAMessageWithRecordNumberAndOffse
   for (const BadFile& bad : BadFiles()) {
     reltest::PrefixGuard guard("bad");
     TempFile file(bad.name, bad.bytes);
-    std::vector<std::string> args = {kPublisher, "--ring", guard.Ring(), "--input", file.path(),
-                                     "--progress", "never"};
+    std::vector<std::string> args = {kPublisher,  "--ring",     guard.Ring(), "--input",
+                                     file.path(), "--progress", "never"};
     if (!bad.format.empty()) {
       args.push_back("--format");
       args.push_back(bad.format);
@@ -314,10 +343,10 @@ TEST(AppBadInput, GapsOfDaysAreCappedByMaxSleepInsteadOfWaitedFor) {
   TempFile file("days.txt", "1 a\n" + std::to_string(3 * kDayNs) + " b\n" +
                                 std::to_string(6 * kDayNs) + " c\n");
   const auto started = Clock::now();
-  const auto result = reltest::Run({kPublisher, "--ring", ring, "--input", file.path(), "--format",
-                                    "lines", "--pace", "recorded", "--max-sleep", "200ms",
-                                    "--json", "--progress", "never"},
-                                   std::chrono::seconds(30));
+  const auto result =
+      reltest::Run({kPublisher, "--ring", ring, "--input", file.path(), "--format", "lines",
+                    "--pace", "recorded", "--max-sleep", "200ms", "--json", "--progress", "never"},
+                   std::chrono::seconds(30));
   const auto elapsed = Clock::now() - started;
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_LT(elapsed, std::chrono::seconds(10));

@@ -32,8 +32,8 @@ TEST(CreationRace, ReadersStartedBeforeTheWriterWaitForItAndReadEveryMessage) {
         kPeer, "reader", ring, "--attach-timeout-ms", "10000", "--register"}));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  Process writer({kPeer, "writer", ring, "--capacity", "1048576", "--count", "5000",
-                  "--wait-readers", "4"});
+  Process writer(
+      {kPeer, "writer", ring, "--capacity", "1048576", "--count", "5000", "--wait-readers", "4"});
   ASSERT_TRUE(writer.WaitFor(std::chrono::seconds(30)));
   EXPECT_EQ(writer.exit_code(), 0) << writer.err();
   for (auto& reader : readers) {
@@ -55,9 +55,9 @@ TEST(CreationRace, ReadersStartedAroundTheWritersCreationAttachOrTimeOutClearly)
     const int writer_slot = static_cast<int>(random() % 4);
     for (int i = 0; i < 4; ++i) {
       if (i == writer_slot) {
-        writer = std::make_unique<Process>(std::vector<std::string>{
-            kPeer, "writer", ring, "--capacity", "1048576", "--count", "1000", "--wait-readers",
-            "3"});
+        writer = std::make_unique<Process>(
+            std::vector<std::string>{kPeer, "writer", ring, "--capacity", "1048576", "--count",
+                                     "1000", "--wait-readers", "3"});
       }
       if (i < 3) {
         readers.push_back(std::make_unique<Process>(std::vector<std::string>{
@@ -127,9 +127,8 @@ pid_t ForkSlowCreator(const std::string& ring, std::chrono::milliseconds hold, i
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     for (int sequence = 0; sequence < messages; ++sequence) {
-      auto span = writer.Claim(ringtest::PatternLength(static_cast<std::uint64_t>(sequence) |
-                                                           (std::uint64_t{1} << 48),
-                                                       16, 256));
+      auto span = writer.Claim(ringtest::PatternLength(
+          static_cast<std::uint64_t>(sequence) | (std::uint64_t{1} << 48), 16, 256));
       ringtest::FillPattern(static_cast<std::uint64_t>(sequence) | (std::uint64_t{1} << 48), span);
       writer.Commit();
     }
@@ -184,8 +183,8 @@ TEST(CreationRace, CreatorKilledMidCreationReadersTimeOutClearlyAndTheNextWriter
   EXPECT_NE(reader.err().find("never sized"), std::string::npos) << reader.err();
   EXPECT_NE(reader.err().find("its creator may have died"), std::string::npos) << reader.err();
   // The half-made segment is stale; a new writer reclaims it and works.
-  Process next({kPeer, "writer", ring, "--capacity", "65536", "--count", "100",
-                "--wait-readers", "1"});
+  Process next(
+      {kPeer, "writer", ring, "--capacity", "65536", "--count", "100", "--wait-readers", "1"});
   ASSERT_TRUE(reltest::WaitForSegment(ring, std::chrono::seconds(10)));
   Process second_reader({kPeer, "reader", ring, "--register"});
   ASSERT_TRUE(next.WaitFor(std::chrono::seconds(20)));
@@ -199,8 +198,8 @@ TEST(CreationRace, CreatorKilledMidCreationReadersTimeOutClearlyAndTheNextWriter
 TEST(CreationRace, ALiveSegmentIsNeverUnlinkedByKilledOrTimedOutReadersNorByRingctlClean) {
   reltest::PrefixGuard guard("nounlink");
   const std::string ring = guard.Ring();
-  Process writer({kPeer, "writer", ring, "--capacity", "65536", "--handle-signals",
-                  "--pause-every", "8", "--pause-us", "500"});
+  Process writer({kPeer, "writer", ring, "--capacity", "65536", "--handle-signals", "--pause-every",
+                  "8", "--pause-us", "500"});
   ASSERT_TRUE(reltest::WaitForSegment(ring, std::chrono::seconds(10)));
   struct stat original {};
   ASSERT_EQ(::stat(SegmentPath(ring).c_str(), &original), 0);

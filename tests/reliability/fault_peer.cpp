@@ -151,8 +151,9 @@ int RunReader(const std::string& ring, const Args& args) {
   const std::uint64_t stall_every = args.Number("--stall-every", 0);
   const std::uint64_t stall_us = args.Number("--stall-us", 0);
   ReaderOptions options;
-  options.lap_policy = args.Text("--policy", "terminate") == "report" ? ringlib::LapPolicy::kReport
-                                                                       : ringlib::LapPolicy::kTerminate;
+  options.lap_policy = args.Text("--policy", "terminate") == "report"
+                           ? ringlib::LapPolicy::kReport
+                           : ringlib::LapPolicy::kTerminate;
   options.attach_timeout = std::chrono::milliseconds(args.Number("--attach-timeout-ms", 10000));
   options.liveness_interval = std::chrono::milliseconds(args.Number("--liveness-ms", 50));
   options.register_slot = args.Flag("--register");
@@ -166,8 +167,8 @@ int RunReader(const std::string& ring, const Args& args) {
   std::vector<std::byte> buffer(65536);
   std::uint64_t verified = 0, corrupt = 0, gaps = 0, mixed = 0, polls = 0;
   std::uint64_t first_stream = 0, last_stream = 0, next_counter = 0;
-  bool have_last = false;  // a stream has been seen
-  bool contiguous = false; // next_counter is the expected next message
+  bool have_last = false;   // a stream has been seen
+  bool contiguous = false;  // next_counter is the expected next message
   ReadStatus end = ReadStatus::kEmpty;
   for (;;) {
     const auto result = reader->ReadFor(buffer, std::chrono::seconds(60));
@@ -204,15 +205,15 @@ int RunReader(const std::string& ring, const Args& args) {
     end = result.status;
     break;
   }
-  std::printf("verified=%llu laps=%llu corrupt=%llu gaps=%llu mixed=%llu first_stream=%llu "
-              "last_stream=%llu generation=%llu end=%s\n",
-              static_cast<unsigned long long>(verified),
-              static_cast<unsigned long long>(reader->laps()),
-              static_cast<unsigned long long>(corrupt), static_cast<unsigned long long>(gaps),
-              static_cast<unsigned long long>(mixed), static_cast<unsigned long long>(first_stream),
-              static_cast<unsigned long long>(last_stream),
-              static_cast<unsigned long long>(reader->generation()),
-              std::string(ringlib::ToString(end)).c_str());
+  std::printf(
+      "verified=%llu laps=%llu corrupt=%llu gaps=%llu mixed=%llu first_stream=%llu "
+      "last_stream=%llu generation=%llu end=%s\n",
+      static_cast<unsigned long long>(verified), static_cast<unsigned long long>(reader->laps()),
+      static_cast<unsigned long long>(corrupt), static_cast<unsigned long long>(gaps),
+      static_cast<unsigned long long>(mixed), static_cast<unsigned long long>(first_stream),
+      static_cast<unsigned long long>(last_stream),
+      static_cast<unsigned long long>(reader->generation()),
+      std::string(ringlib::ToString(end)).c_str());
   std::fflush(stdout);
   if (end == ReadStatus::kWriterDead) {
     std::fprintf(stderr, "reader of ring \"%s\": the writer died without closing the stream\n",

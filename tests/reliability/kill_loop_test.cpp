@@ -38,16 +38,16 @@ std::unique_ptr<Process> StartReader(const std::string& ring, const std::string&
 // (it reclaims whatever the killed left), then a reader; every message read.
 void ExpectCleanRun(const std::string& ring, int iteration) {
   // 1 MiB holds all ~320 KB written: no lap whatever the scheduler does.
-  Process writer({kPeer, "writer", ring, "--capacity", "1048576", "--count", "2000", "--min",
-                  "16", "--max", "300", "--wait-readers", "1"});
+  Process writer({kPeer, "writer", ring, "--capacity", "1048576", "--count", "2000", "--min", "16",
+                  "--max", "300", "--wait-readers", "1"});
   ASSERT_TRUE(reltest::WaitForSegment(ring, std::chrono::seconds(10))) << "iteration " << iteration;
-  Process reader({kPeer, "reader", ring, "--policy", "report", "--register", "--min", "16",
-                  "--max", "300", "--attach-timeout-ms", "10000"});
+  Process reader({kPeer, "reader", ring, "--policy", "report", "--register", "--min", "16", "--max",
+                  "300", "--attach-timeout-ms", "10000"});
   ASSERT_TRUE(writer.WaitFor(std::chrono::seconds(30))) << "iteration " << iteration;
   ASSERT_TRUE(reader.WaitFor(std::chrono::seconds(30))) << "iteration " << iteration;
   EXPECT_EQ(writer.exit_code(), 0) << "iteration " << iteration << ": " << writer.err();
-  EXPECT_EQ(reader.exit_code(), 0) << "iteration " << iteration << ": " << reader.out()
-                                   << reader.err();
+  EXPECT_EQ(reader.exit_code(), 0)
+      << "iteration " << iteration << ": " << reader.out() << reader.err();
   EXPECT_EQ(Field(reader.out(), "verified"), 2000) << reader.out();
 }
 
@@ -140,12 +140,13 @@ TEST(KillNine, RandomKillsLeakNoSegmentHangNoProcessAndARestartedRunWorks) {
   EXPECT_EQ(leaked, 0u);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::printf("kill -9 loop: iterations=%d processes_killed=%d writers_killed=%d "
-              "readers_killed=%d all_killed=%d iterations_killed_mid_stream=%d "
-              "stale_after_iteration=%d reader_exits_checked=%d restarted_runs=%d "
-              "segments_leaked=%zu seconds=%.1f\n",
-              iterations, processes_killed, writers_killed, readers_killed, all_killed,
-              killed_mid_stream, stale_left, reader_exits, restarted_runs, leaked, seconds);
+  std::printf(
+      "kill -9 loop: iterations=%d processes_killed=%d writers_killed=%d "
+      "readers_killed=%d all_killed=%d iterations_killed_mid_stream=%d "
+      "stale_after_iteration=%d reader_exits_checked=%d restarted_runs=%d "
+      "segments_leaked=%zu seconds=%.1f\n",
+      iterations, processes_killed, writers_killed, readers_killed, all_killed, killed_mid_stream,
+      stale_left, reader_exits, restarted_runs, leaked, seconds);
   for (const auto& [code, count] : exit_codes) std::printf("  reader exit %d: %d\n", code, count);
 }
 

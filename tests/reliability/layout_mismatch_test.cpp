@@ -58,9 +58,8 @@ std::vector<Case> Cases() {
        std::to_string(layout::kLayoutVersion)},
       {"the header size", [](layout::Segment& s) { s.header.header_bytes = 4096; }, 0, "4096",
        std::to_string(layout::kDataOffset)},
-      {"the maximum message size",
-       [](layout::Segment& s) { s.header.max_message_bytes = 1000; }, 0, "1000",
-       std::to_string(layout::MaxMessageBytes(cap))},
+      {"the maximum message size", [](layout::Segment& s) { s.header.max_message_bytes = 1000; }, 0,
+       "1000", std::to_string(layout::MaxMessageBytes(cap))},
       {"the reader slot count", [](layout::Segment& s) { s.header.reader_slot_count = 16; }, 0,
        "16", std::to_string(layout::kReaderSlots)},
       // The header claims 64 KiB of data; the file holds 128 KiB.
@@ -91,8 +90,9 @@ TEST(LayoutMismatch, ReaderRefusesEachMismatchNamingBothValues) {
 TEST(LayoutMismatch, ACapacityThatIsNotAPowerOfTwoIsRefusedNamingIt) {
   reltest::PrefixGuard guard("capacity");
   const std::string ring = guard.Ring();
-  MakeImage(ring, 65536, [](layout::Segment& s) { s.header.capacity_bytes = 65536 + 8; },
-            layout::kDataOffset + 65536 + 8);
+  MakeImage(
+      ring, 65536, [](layout::Segment& s) { s.header.capacity_bytes = 65536 + 8; },
+      layout::kDataOffset + 65536 + 8);
   try {
     cb::Reader reader(ring);
     ADD_FAILURE() << "accepted";
@@ -108,7 +108,8 @@ TEST(LayoutMismatch, WriterTakingOverAMismatchedSegmentWithReadersAttachedRefuse
   MakeImage(ring, 65536, [](layout::Segment& s) { s.header.layout_version = 9; });
   // A participant that is not a reader of this build holds the segment, so
   // the writer cannot simply reclaim it as stale.
-  ringlib::SharedMemory holder(cb::IWrapper::SegmentName(ring), ringlib::OpenMode::kOpenExisting, 0);
+  ringlib::SharedMemory holder(cb::IWrapper::SegmentName(ring), ringlib::OpenMode::kOpenExisting,
+                               0);
   cb::WriterOptions options;
   options.capacity_bytes = 65536;
   try {
@@ -116,8 +117,8 @@ TEST(LayoutMismatch, WriterTakingOverAMismatchedSegmentWithReadersAttachedRefuse
     ADD_FAILURE() << "a writer took over a segment of layout version 9";
   } catch (const ringlib::Error& error) {
     EXPECT_EQ(error.code(), ringlib::ErrorCode::kLayoutMismatch) << error.what();
-    EXPECT_NE(std::string(error.what()).find("is 9 in the segment, expected " +
-                                             std::to_string(layout::kLayoutVersion)),
+    EXPECT_NE(std::string(error.what())
+                  .find("is 9 in the segment, expected " + std::to_string(layout::kLayoutVersion)),
               std::string::npos)
         << error.what();
   }

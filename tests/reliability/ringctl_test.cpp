@@ -39,7 +39,8 @@ TEST(Ringctl, ListShowsWriterPidLivenessCapacityPositionsReadersAndTheirLag) {
   reader_options.lap_policy = ringlib::LapPolicy::kReport;
   cb::Reader behind(ring, reader_options);
   cb::Reader caught_up(ring, reader_options);
-  const std::vector<std::byte> message(100, std::byte{7});  // records of 8 + 100 bytes, padded to 112
+  const std::vector<std::byte> message(100,
+                                       std::byte{7});  // records of 8 + 100 bytes, padded to 112
   for (int i = 0; i < 10; ++i) writer.Write(message);
   std::vector<std::byte> buffer(200);
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(caught_up.TryRead(buffer).ok());
@@ -87,7 +88,7 @@ TEST(Ringctl, InspectDumpsHeaderPositionsWriterLifetimeAndSlots) {
   reader_options.lap_policy = ringlib::LapPolicy::kReport;
   cb::Reader reader(ring, reader_options);
   const std::vector<std::byte> message(1000, std::byte{1});  // 1008-byte records
-  for (int i = 0; i < 5; ++i) writer.Write(message);          // 5040 > 4096: lapped
+  for (int i = 0; i < 5; ++i) writer.Write(message);         // 5040 > 4096: lapped
   std::vector<std::byte> buffer(2000);
   EXPECT_EQ(reader.TryRead(buffer).status, ringlib::ReadStatus::kLapped);
 
@@ -120,8 +121,8 @@ TEST(Ringctl, CleanRemovesAStaleSegmentAndRefusesALiveOne) {
   const std::string stale = guard.Ring("stale");
   const std::string live = guard.Ring("live");
   // A stale segment: its writer was killed, nobody else attached.
-  Process dead({kPeer, "writer", stale, "--capacity", "65536", "--count", "10",
-                "--hang-mid-write"});
+  Process dead(
+      {kPeer, "writer", stale, "--capacity", "65536", "--count", "10", "--hang-mid-write"});
   ASSERT_TRUE(reltest::WaitForOutput(dead, "claimed", std::chrono::seconds(10)));
   dead.Kill(SIGKILL);
   ASSERT_TRUE(dead.WaitFor(std::chrono::seconds(5)));

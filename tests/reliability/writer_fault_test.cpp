@@ -74,16 +74,16 @@ TEST(WriterFault, RestartWhileReadersAreAttachedIsNoticedAndTwoStreamsAreNeverMi
   // dead before the new one takes over: it must learn of the restart from the
   // generation alone. The second reader uses the default interval and may
   // see either end; both must stop reading at the first stream's end.
-  Process patient({kPeer, "reader", ring, "--policy", "report", "--register", "--liveness-ms",
-                   "60000"});
+  Process patient(
+      {kPeer, "reader", ring, "--policy", "report", "--register", "--liveness-ms", "60000"});
   Process ordinary({kPeer, "reader", ring, "--policy", "report", "--register"});
   Process first({kPeer, "writer", ring, "--capacity", "1048576", "--count", std::to_string(kFirst),
                  "--stream", "1", "--wait-readers", "2", "--hang-mid-write"});
   ASSERT_TRUE(reltest::WaitForOutput(first, "claimed", std::chrono::seconds(20))) << first.err();
   first.Kill(SIGKILL);
   ASSERT_TRUE(first.WaitFor(std::chrono::seconds(5)));
-  Process second({kPeer, "writer", ring, "--capacity", "1048576", "--count", "500", "--stream",
-                  "2"});
+  Process second(
+      {kPeer, "writer", ring, "--capacity", "1048576", "--count", "500", "--stream", "2"});
   ASSERT_TRUE(second.WaitFor(std::chrono::seconds(20)));
   EXPECT_EQ(second.exit_code(), 0) << second.err();
   EXPECT_EQ(Field(second.out(), "took_over"), 1) << second.out();
@@ -172,8 +172,8 @@ TEST(StoppedReader, SigstopThenWrapThenSigcontReportsTheLapAndExits3NeighboursUn
   Process stopped({kPeer, "reader", ring, "--register"});
   std::vector<std::unique_ptr<Process>> neighbours;
   for (int i = 0; i < 2; ++i) {
-    neighbours.push_back(std::make_unique<Process>(
-        std::vector<std::string>{kPeer, "reader", ring, "--register"}));
+    neighbours.push_back(
+        std::make_unique<Process>(std::vector<std::string>{kPeer, "reader", ring, "--register"}));
   }
   const auto deadline = Clock::now() + std::chrono::seconds(10);
   // Stop the reader once all three are registered, before the writer starts.
