@@ -118,7 +118,7 @@ TEST(SignalStorm, WriterUnderSigintSigtermStormClosesCleanlyAndDropsItsReference
     readers.push_back(std::make_unique<Process>(std::vector<std::string>{
         kPeer, "reader", ring, "--policy", "report", "--register", "--linger-ms", "3000"}));
   }
-  Process writer({kPeer, "writer", ring, "--capacity", "1048576", "--wait-readers", "2",
+  Process writer({kPeer, "writer", ring, "--capacity", "8388608", "--wait-readers", "2",
                   "--handle-signals", "--pause-every", "16", "--pause-us", "200"});
   ASSERT_TRUE(reltest::WaitForSegment(ring, std::chrono::seconds(10)));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -168,7 +168,7 @@ std::vector<std::string> ReaderLines(const std::string& ring) {
 TEST(StoppedReader, SigstopThenWrapThenSigcontReportsTheLapAndExits3NeighboursUnaffected) {
   reltest::PrefixGuard guard("sigstop");
   const std::string ring = guard.Ring();
-  constexpr int kMessages = 20000;  // ~2.7 MB through a 1 MiB ring: it wraps twice
+  constexpr int kMessages = 40000;  // ~5.4 MB through a 4 MiB ring: it wraps
   Process stopped({kPeer, "reader", ring, "--register"});
   std::vector<std::unique_ptr<Process>> neighbours;
   for (int i = 0; i < 2; ++i) {
@@ -180,8 +180,8 @@ TEST(StoppedReader, SigstopThenWrapThenSigcontReportsTheLapAndExits3NeighboursUn
   Process* writer_started = nullptr;
   std::unique_ptr<Process> writer;
   writer = std::make_unique<Process>(std::vector<std::string>{
-      kPeer, "writer", ring, "--capacity", "1048576", "--count", std::to_string(kMessages),
-      "--wait-readers", "4", "--pause-every", "16", "--pause-us", "100"});
+      kPeer, "writer", ring, "--capacity", "4194304", "--count", std::to_string(kMessages),
+      "--wait-readers", "4", "--pause-every", "16", "--pause-us", "200"});
   writer_started = writer.get();
   while (ReaderLines(ring).size() < 3 && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -198,7 +198,7 @@ TEST(StoppedReader, SigstopThenWrapThenSigcontReportsTheLapAndExits3NeighboursUn
   for (const auto& line : ReaderLines(ring)) {
     if (line.find("pid=" + std::to_string(stopped.pid()) + " ") != std::string::npos) {
       seen_lapped = line.find("lapped=yes") != std::string::npos;
-      EXPECT_GT(Field(line, "lag_bytes"), 1048576) << line;
+      EXPECT_GT(Field(line, "lag_bytes"), 4194304) << line;
     }
   }
   EXPECT_TRUE(seen_lapped) << "ringctl list did not show the stopped reader as lapped";
