@@ -262,7 +262,10 @@ void Writer::Close() noexcept {
   // Release after the last commit: a reader that sees `closed` and then
   // reloads commit sees the final position (pairs with ReloadCommit's acquire).
   segment_->writer.closed.store(1, std::memory_order_release);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  // No fence needed: the wake is unconditional, and its release CAS on the
+  // futex word follows the closed store. A reader whose mark (seq_cst RMW)
+  // comes after the CAS reads from it and so sees closed = 1; one whose mark
+  // comes before waits on a value the CAS changes, so its wait returns.
   Wake();
 }
 

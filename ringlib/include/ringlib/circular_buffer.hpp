@@ -191,16 +191,46 @@ namespace detail {
 // fences that make this safe, so TSan builds copy with relaxed atomic word
 // accesses on both sides: same protocol, no data race in TSan's model.
 // Records are 8-byte aligned and padded, so whole words never leave the ring.
+// ThreadSanitizer does not model fences (GCC rejects them under
+// -fsanitize=thread with -Wtsan). TSan builds therefore express the same
+// orderings with ordered accesses instead of fences: ring words (payload
+// copies and record headers) are stored with release and loaded with
+// acquire, which orders the writer's earlier reserve store before every
+// word a reader can observe (R1 -> R2), and [W1] is a seq_cst commit store
+// followed by a seq_cst load. Normal builds use relaxed accesses and fences.
+#if RINGLIB_TSAN
+inline constexpr std::memory_order kTsanCopyStore = std::memory_order_release;
+inline constexpr std::memory_order kTsanCopyLoad = std::memory_order_acquire;
+inline constexpr std::memory_order kWordStore = std::memory_order_release;
+inline constexpr std::memory_order kWordLoad = std::memory_order_acquire;
+inline constexpr std::memory_order kCommitStore = std::memory_order_seq_cst;
+#else
+inline constexpr std::memory_order kCommitStore = std::memory_order_release;
+inline constexpr std::memory_order kWordStore = std::memory_order_relaxed;
+inline constexpr std::memory_order kWordLoad = std::memory_order_relaxed;
+#endif
+// [R1] (writer, after publishing reserve) and [R2] (reader, before loading
+// reserve). No-ops under TSan, where the word accesses carry the ordering.
+inline void ReleaseFenceAfterReserve() noexcept {
+#if !RINGLIB_TSAN
+  std::atomic_thread_fence(std::memory_order_release);
+#endif
+}
+inline void AcquireFenceBeforeReserve() noexcept {
+#if !RINGLIB_TSAN
+  std::atomic_thread_fence(std::memory_order_acquire);
+#endif
+}
 inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
 #if RINGLIB_TSAN
   auto* words = reinterpret_cast<std::uint64_t*>(const_cast<std::byte*>(src));
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const std::uint64_t w = std::atomic_ref<std::uint64_t>(words[i / 8]).load(std::memory_order_relaxed);
+    const std::uint64_t w = std::atomic_ref<std::uint64_t>(words[i / 8]).load(kTsanCopyLoad);
     std::memcpy(dst + i, &w, 8);
   }
   if (i < n) {
-    const std::uint64_t w = std::atomic_ref<std::uint64_t>(words[i / 8]).load(std::memory_order_relaxed);
+    const std::uint64_t w = std::atomic_ref<std::uint64_t>(words[i / 8]).load(kTsanCopyLoad);
     std::memcpy(dst + i, &w, n - i);
   }
 #else
@@ -214,12 +244,12 @@ inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noex
   for (; i + 8 <= n; i += 8) {
     std::uint64_t w;
     std::memcpy(&w, src + i, 8);
-    std::atomic_ref<std::uint64_t>(words[i / 8]).store(w, std::memory_order_relaxed);
+    std::atomic_ref<std::uint64_t>(words[i / 8]).store(w, kTsanCopyStore);
   }
   if (i < n) {
     std::uint64_t w = 0;
     std::memcpy(&w, src + i, n - i);
-    std::atomic_ref<std::uint64_t>(words[i / 8]).store(w, std::memory_order_relaxed);
+    std::atomic_ref<std::uint64_t>(words[i / 8]).store(w, kTsanCopyStore);
   }
 #else
   std::memcpy(dst, src, n);
@@ -227,11 +257,11 @@ inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noex
 }
 inline std::uint64_t LoadWord(std::byte* at) noexcept {
   return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(at))
-      .load(std::memory_order_relaxed);
+      .load(kWordLoad);
 }
 inline void StoreWord(std::byte* at, std::uint64_t value) noexcept {
   std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(at))
-      .store(value, std::memory_order_relaxed);
+      .store(value, kWordStore);
 }
 inline void CpuRelax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -315,13 +345,19 @@ class Writer : public IWrapper {
     detail::StoreWord(record, claim_length_ | (std::uint64_t{layout::kDataRecordType} << 32));
     position_ = claim_start_ + layout::AlignedRecordBytes(claim_length_);
     // [C1] pairs with the reader's commit load [C2].
-    segment_->commit.value.store(position_, std::memory_order_release);
+    segment_->commit.value.store(position_, detail::kCommitStore);
     // [W1] StoreLoad barrier: a reader that marked the futex word as slept
     // on (its seq_cst fetch_or in SleepUntilCommitMoves) before this point
     // is seen here, or it sees the new commit and does not sleep. Wake()
     // clears the mark, so a sleeper costs one system call per sleep, not
     // one per message while it sleeps (nor while it is stopped). Without a
     // sleeper no system call is made.
+#if RINGLIB_TSAN
+    // TSan: the commit store and this load are both seq_cst, which orders
+    // them without a fence (see detail::kWordStore).
+    constexpr std::memory_order kWakeLoad = std::memory_order_seq_cst;
+#else
+    constexpr std::memory_order kWakeLoad = std::memory_order_relaxed;
     if (asymmetric_w1_) {
       // The sleeping reader pays for the barrier: its membarrier() runs a
       // full barrier on this CPU, after which either the commit store above
@@ -333,7 +369,8 @@ class Writer : public IWrapper {
     } else {
       std::atomic_thread_fence(std::memory_order_seq_cst);
     }
-    if ((segment_->wake.wake_sequence.load(std::memory_order_relaxed) & detail::kSleeperMark) != 0)
+#endif
+    if ((segment_->wake.wake_sequence.load(kWakeLoad) & detail::kSleeperMark) != 0)
         [[unlikely]] {
       Wake();
     }
@@ -362,7 +399,7 @@ class Writer : public IWrapper {
       // [R1] The reserve store is ordered before every byte written after
       // this fence; pairs with the reader's fence [R2] before its reserve load.
       segment_->reserve.value.store(reserve_published_, std::memory_order_relaxed);
-      std::atomic_thread_fence(std::memory_order_release);
+      detail::ReleaseFenceAfterReserve();
     }
   }
   [[noreturn]] void ThrowTooLarge(std::size_t payload_bytes) const;
@@ -493,7 +530,7 @@ class Reader : public IWrapper {
   [[nodiscard]] bool Overwritten() const noexcept {
     // [R2] pairs with the writer's fence [R1]: if our copy saw any byte the
     // writer wrote after publishing a reserve, this load sees that reserve.
-    std::atomic_thread_fence(std::memory_order_acquire);
+    detail::AcquireFenceBeforeReserve();
     const std::uint64_t reserve = segment_->reserve.value.load(std::memory_order_relaxed);
     return reserve - position_ > capacity_;
   }
