@@ -467,22 +467,26 @@ class Loader {
   }
 
   ScenarioConfig Parse(std::string_view text) const {
+    // One document, loaded with YAML::Load. Not LoadAll: in yaml-cpp 0.7 it
+    // can loop forever, allocating, on some malformed input (a lone ",";
+    // yaml-cpp issue 1040; found by fuzz/config_yaml). A second document is
+    // found by its marker instead, and refused.
     std::vector<YAML::Node> documents;
     try {
-      documents = YAML::LoadAll(std::string(text));
+      documents.push_back(YAML::Load(std::string(text)));
     } catch (const YAML::ParserException& error) {
       throw ConfigError(fmt::format("{}:{}:{}: YAML syntax error: {}", file_, error.mark.line + 1,
                                     error.mark.column + 1, error.msg));
     }
-    if (documents.empty() || documents.front().IsNull()) {
+    if (documents.front().IsNull()) {
       throw ConfigError(
           fmt::format("{}:1: (top level): expected a mapping with ring, publisher, subscribers, "
                       "got an empty document",
                       file_));
     }
-    if (documents.size() > 1) {
-      Fail(documents[1], "(top level)",
-           fmt::format("expected one YAML document, got {}", documents.size()));
+    if (const std::size_t line = SecondDocumentLine(text); line != 0) {
+      throw ConfigError(fmt::format("{}:{}: (top level): expected one YAML document, got 2 or more",
+                                    file_, line));
     }
     const YAML::Node& root = documents.front();
     try {
@@ -494,6 +498,39 @@ class Loader {
   }
 
  private:
+  // The 1-based line where a second YAML document starts: a "---" line after
+  // content, or content after a "..." line. 0 when there is one document.
+  static std::size_t SecondDocumentLine(std::string_view text) {
+    bool seen_content = false;
+    bool ended = false;
+    std::size_t line_number = 0;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const std::size_t end = std::min(text.find('\n', start), text.size());
+      const std::string_view line = text.substr(start, end - start);
+      ++line_number;
+      start = end + 1;
+      auto marker = [&line](std::string_view m) {
+        return line.substr(0, 3) == m && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' ||
+                                          line[3] == '\r');
+      };
+      const std::size_t first = line.find_first_not_of(" \t\r");
+      const bool blank_or_comment = first == std::string_view::npos || line[first] == '#';
+      if (marker("---")) {
+        if (seen_content || ended) return line_number;
+        continue;
+      }
+      if (marker("...")) {
+        ended = true;
+        continue;
+      }
+      if (blank_or_comment || line[0] == '%') continue;
+      if (ended) return line_number;
+      seen_content = true;
+    }
+    return 0;
+  }
+
   std::string file_;
   std::filesystem::path base_dir_;
   mutable std::vector<std::pair<YAML::Node, YAML::Mark>> null_value_keys_;
