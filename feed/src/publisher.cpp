@@ -174,6 +174,14 @@ class Publisher {
         continue;
       }
       if (outcome == ReadOutcome::kEnd) {
+        if (records_read_ == 0 && input_errors_ == 0) {
+          // Nothing at all in the file: say so (a replay of nothing is
+          // almost always a wrong path or a truncated copy).
+          InputProblem(InputError{run_.publisher.input, 0, 0,
+                                  "no records: the file is empty", "record"}
+                           .ToString());
+          return EndReason::kInputError;
+        }
         ++summary_.loops_completed;
         if (!config.loops_forever() && summary_.loops_completed >= config.loops) {
           return EndReason::kCompleted;
@@ -182,6 +190,7 @@ class Publisher {
         schedule.StartNextLoop();
         continue;
       }
+      ++records_read_;
       switch (config.window.Classify(record.timestamp_ns)) {
         case RecordedWindow::Position::kBefore:
           ++summary_.skipped_outside_window;
@@ -281,6 +290,7 @@ class Publisher {
   std::uint64_t start_ns_ = MonotonicNowNs();
   std::uint64_t next_progress_ns_ = 0;
   std::uint64_t input_errors_ = 0;
+  std::uint64_t records_read_ = 0;  // in all passes, inside the window or not
   bool progress_shown_ = false;
   StreamDigest digest_;
   PacingStats stats_;

@@ -248,6 +248,19 @@ TEST(ReplayBadInput, StopPolicyEndsTheStreamCleanlyWithCode2) {
   EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
 }
 
+TEST(ReplayBadInput, EmptyFileWithAnExplicitFormatIsCode2SayingItIsEmpty) {
+  RingNameGuard ring;
+  const std::string path = WriteTemp("empty.itch", "");
+  Process publisher({kPublisher, "--ring", ring.name(), "--input", path, "--format", "itch",
+                     "--progress", "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  std::remove(path.c_str());
+  EXPECT_EQ(publisher.exit_code(), 2) << publisher.err();
+  EXPECT_NE(publisher.err().find(path + ": no records: the file is empty"), std::string::npos)
+      << publisher.err();
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
 TEST(ReplayBadInput, MissingInputFileIsCode2NamingTheFile) {
   RingNameGuard ring;
   Process publisher({kPublisher, "--ring", ring.name(), "--input", "/nonexistent/feed.itch", "--progress", "never"});
