@@ -10,29 +10,11 @@
 #include <vector>
 
 #include "feed/recording.hpp"
+#include "temp_file.hpp"
 
 namespace {
 
-class TempFile {
- public:
-  explicit TempFile(const std::string& content) {
-    static int counter = 0;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = (std::filesystem::path(::testing::TempDir()) /
-             (std::string("recording_detect_") + info->name() + "_" + std::to_string(::getpid()) +
-              "_" + std::to_string(counter++)))
-                .string();
-    std::ofstream out(path_, std::ios::binary);
-    out << content;
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using feedtest::TempFile;
 
 // A framed ITCH message: big-endian length, type letter, zeros.
 std::string ItchMessage(char type, std::size_t length) {

@@ -12,33 +12,13 @@
 #include <vector>
 
 #include "feed/recording.hpp"
+#include "temp_file.hpp"
 
 namespace {
 
 using Bytes = std::vector<std::byte>;
 
-// A file under the test temp dir, removed when the test ends (also on failure).
-class TempFile {
- public:
-  explicit TempFile(const Bytes& content) {
-    static int counter = 0;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = (std::filesystem::path(::testing::TempDir()) /
-             (std::string("recording_itch_") + info->name() + "_" + std::to_string(::getpid()) +
-              "_" + std::to_string(counter++)))
-                .string();
-    std::ofstream out(path_, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(content.data()),
-              static_cast<std::streamsize>(content.size()));
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using feedtest::TempFile;
 
 // One framed ITCH message of `length` bytes: type, zeros, and the 6-byte
 // big-endian timestamp at offset 5 when there is room for it.
@@ -214,21 +194,6 @@ TEST(ItchFileReader, ReportsAMessageLargerThanItsTypeAndFindsTheNextOne) {
 
 namespace {
 
-// Writes `bytes` to a unique temporary file, removed when the scope ends.
-class TypeCheckFile {
- public:
-  explicit TypeCheckFile(const std::string& bytes)
-      : path_("/tmp/itch_type_check_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++)) {
-    std::ofstream(path_, std::ios::binary) << bytes;
-  }
-  ~TypeCheckFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  static inline int counter_ = 0;
-  std::string path_;
-};
-
 // An ITCH message: u16 big-endian length, type letter, then zero bytes.
 std::string Framed(char type, std::size_t length) {
   std::string message(length, '\0');
@@ -238,7 +203,7 @@ std::string Framed(char type, std::size_t length) {
 
 TEST(ItchFileReaderTypeCheck, LengthThatDoesNotMatchItsTypeIsReportedAndReadingGoesOn) {
   // S is 12 bytes in ITCH 5.0, A is 36: an "A" of 35 bytes is a bad record.
-  const TypeCheckFile file(Framed('S', 12) + Framed('A', 35) + Framed('S', 12));
+  const TempFile file(Framed('S', 12) + Framed('A', 35) + Framed('S', 12));
   auto reader = feed::OpenRecording(file.path(), feed::Format::kItch50BinaryFile);
   feed::Record record;
   feed::InputError error;
@@ -253,7 +218,7 @@ TEST(ItchFileReaderTypeCheck, LengthThatDoesNotMatchItsTypeIsReportedAndReadingG
 }
 
 TEST(ItchFileReaderTypeCheck, UnknownTypeLetterIsReportedWithItsRecordAndOffset) {
-  const TypeCheckFile file(Framed('S', 12) + Framed('z', 20));
+  const TempFile file(Framed('S', 12) + Framed('z', 20));
   auto reader = feed::OpenRecording(file.path(), feed::Format::kItch50BinaryFile);
   feed::Record record;
   feed::InputError error;

@@ -13,32 +13,13 @@
 #include <vector>
 
 #include "feed/recording.hpp"
+#include "temp_file.hpp"
 
 namespace {
 
 using Bytes = std::vector<std::byte>;
 
-class TempFile {
- public:
-  explicit TempFile(const Bytes& content) {
-    static int counter = 0;
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = (std::filesystem::path(::testing::TempDir()) /
-             (std::string("recording_pcap_") + info->name() + "_" + std::to_string(::getpid()) +
-              "_" + std::to_string(counter++)))
-                .string();
-    std::ofstream out(path_, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(content.data()),
-              static_cast<std::streamsize>(content.size()));
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() { std::remove(path_.c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using feedtest::TempFile;
 
 void PutLe(Bytes& out, std::uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(static_cast<std::byte>((value >> (8 * i)) & 0xff));
