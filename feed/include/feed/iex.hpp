@@ -204,6 +204,18 @@ inline std::int64_t I64(const std::byte* p) noexcept {
 }
 inline char Alpha(const std::byte* p) noexcept { return wire::LoadChar(p); }
 inline Symbol SymbolAt(const std::byte* p) noexcept { return wire::LoadChars<8>(p); }
+// Trade Report ('T') and Trade Break ('B') share one layout.
+template <class Trade>
+inline Trade TradeAt(const std::byte* p) noexcept {
+  Trade m;
+  m.sale_condition_flags = U8(p + 1);
+  m.timestamp_ns = I64(p + 2);
+  m.symbol = SymbolAt(p + 10);
+  m.size = U32(p + 18);
+  m.price = I64(p + 22);
+  m.trade_id = I64(p + 30);
+  return m;
+}
 
 }  // namespace detail
 
@@ -321,13 +333,7 @@ inline DecodeResult Decode(PayloadKind kind, std::span<const std::byte> message,
       break;
     }
     case TradeReport::kType: {
-      TradeReport m;
-      m.sale_condition_flags = U8(p + 1);
-      m.timestamp_ns = I64(p + 2);
-      m.symbol = SymbolAt(p + 10);
-      m.size = U32(p + 18);
-      m.price = I64(p + 22);
-      m.trade_id = I64(p + 30);
+      const auto m = TradeAt<TradeReport>(p);
       visitor(static_cast<const TradeReport&>(m));
       break;
     }
@@ -341,13 +347,7 @@ inline DecodeResult Decode(PayloadKind kind, std::span<const std::byte> message,
       break;
     }
     case TradeBreak::kType: {
-      TradeBreak m;
-      m.sale_condition_flags = U8(p + 1);
-      m.timestamp_ns = I64(p + 2);
-      m.symbol = SymbolAt(p + 10);
-      m.size = U32(p + 18);
-      m.price = I64(p + 22);
-      m.trade_id = I64(p + 30);
+      const auto m = TradeAt<TradeBreak>(p);
       visitor(static_cast<const TradeBreak&>(m));
       break;
     }
