@@ -23,7 +23,7 @@ class BodyWriter {
   template <typename Unsigned>
   void Put(Unsigned value) {
     std::array<std::byte, sizeof(Unsigned)> bytes{};
-    wire::StoreLe<Unsigned>(bytes.data(), value);
+    wire::StoreLittleEndian<Unsigned>(bytes.data(), value);
     bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
   }
 
@@ -59,7 +59,7 @@ class BodyReader {
   template <typename Unsigned>
   Unsigned Get(std::string_view field) {
     if (!Need(field, sizeof(Unsigned))) return 0;
-    const auto value = wire::LoadLe<Unsigned>(body_.data() + offset_);
+    const auto value = wire::LoadLittleEndian<Unsigned>(body_.data() + offset_);
     offset_ += sizeof(Unsigned);
     return value;
   }

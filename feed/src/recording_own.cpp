@@ -16,13 +16,8 @@ namespace rf = recording_format;
 
 constexpr std::size_t kBufferBytes = 1 << 20;
 
-void StoreU16Le(std::byte* p, std::uint16_t value) {
-  p[0] = static_cast<std::byte>(value & 0xff);
-  p[1] = static_cast<std::byte>(value >> 8);
-}
-void StoreU64Le(std::byte* p, std::uint64_t value) {
-  for (int i = 0; i < 8; ++i) p[i] = static_cast<std::byte>((value >> (8 * i)) & 0xff);
-}
+void StoreU16Le(std::byte* p, std::uint16_t value) { wire::StoreLittleEndian(p, value); }
+void StoreU64Le(std::byte* p, std::uint64_t value) { wire::StoreLittleEndian(p, value); }
 
 class FeedRecordingReader final : public RecordingReader {
  public:

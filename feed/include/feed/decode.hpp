@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "feed/format.hpp"
+#include "feed/wire.hpp"
 
 namespace feed {
 
@@ -46,61 +47,6 @@ struct DecodeResult {
   friend constexpr bool operator==(const DecodeResult&, const DecodeResult&) = default;
 };
 
-// Explicit byte-order loads from wire bytes: memcpy into an integer, then swap
-// if the host order differs. No unaligned casts, no aliasing UB; compilers turn
-// this into one load (+ bswap).
-namespace wire {
-
-template <class T>
-constexpr T ByteSwap(T value) noexcept {
-  static_assert(sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8);
-  if constexpr (sizeof(T) == 1) {
-    return value;
-  } else if constexpr (sizeof(T) == 2) {
-    return static_cast<T>(__builtin_bswap16(static_cast<std::uint16_t>(value)));
-  } else if constexpr (sizeof(T) == 4) {
-    return static_cast<T>(__builtin_bswap32(static_cast<std::uint32_t>(value)));
-  } else {
-    return static_cast<T>(__builtin_bswap64(static_cast<std::uint64_t>(value)));
-  }
-}
-
-template <class T>
-inline T LoadBigEndian(const std::byte* bytes) noexcept {
-  T value;
-  std::memcpy(&value, bytes, sizeof value);
-  if constexpr (std::endian::native == std::endian::little) value = ByteSwap(value);
-  return value;
-}
-
-template <class T>
-inline T LoadLittleEndian(const std::byte* bytes) noexcept {
-  T value;
-  std::memcpy(&value, bytes, sizeof value);
-  if constexpr (std::endian::native == std::endian::big) value = ByteSwap(value);
-  return value;
-}
-
-// ITCH timestamps are 6 bytes (48 bits), big-endian. Reads exactly 6 bytes,
-// never past them (the last message of a buffer may end right there).
-inline std::uint64_t LoadBigEndian48(const std::byte* bytes) noexcept {
-  std::uint64_t value = 0;
-  for (int i = 0; i < 6; ++i) value = (value << 8) | std::to_integer<std::uint64_t>(bytes[i]);
-  return value;
-}
-
-inline char LoadChar(const std::byte* bytes) noexcept {
-  return static_cast<char>(std::to_integer<unsigned char>(bytes[0]));
-}
-
-template <std::size_t N>
-inline std::array<char, N> LoadChars(const std::byte* bytes) noexcept {
-  std::array<char, N> chars;
-  std::memcpy(chars.data(), bytes, N);
-  return chars;
-}
-
-}  // namespace wire
 
 // Mixes one decoded field into a running 64-bit value (FNV-1a-style multiply),
 // so that decoding is observable and cannot be optimized away.

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "feed/format.hpp"
+#include "feed/wire.hpp"
 
 namespace feed {
 
@@ -33,8 +34,10 @@ enum class MessageKind : std::uint8_t {
 //   24 payload_size u32 | 28 kind u8 | 29 payload_kind u8 | 30 reserved u16 (0)
 struct Envelope {
   std::uint64_t sequence = 0;
-  std::uint64_t publish_time_ns =
-      0;  // publisher clock at write time (CLOCK_MONOTONIC: one machine)
+  // Publisher clock at write time (CLOCK_MONOTONIC: one machine), or 0 when
+  // the message is not stamped: at top speed the publisher stamps only every
+  // kTopSpeedStampEvery-th data message; subscribers sample latency on those.
+  std::uint64_t publish_time_ns = 0;
   std::uint64_t payload_checksum = 0;  // Checksum(payload), for every kind
   std::uint32_t payload_size = 0;      // bytes after the envelope
   MessageKind kind = MessageKind::kData;
@@ -43,6 +46,9 @@ struct Envelope {
 };
 
 inline constexpr std::size_t kEnvelopeBytes = 32;
+// At top speed, data messages with sequence % kTopSpeedStampEvery == 1 carry
+// a publish time (sequence 1 is the first data message); paced runs stamp all.
+inline constexpr std::uint64_t kTopSpeedStampEvery = 64;
 inline constexpr std::size_t kEnvelopeSequenceOffset = 0;
 inline constexpr std::size_t kEnvelopePublishTimeOffset = 8;
 inline constexpr std::size_t kEnvelopeChecksumOffset = 16;
@@ -66,38 +72,19 @@ static_assert(offsetof(Envelope, reserved) == kEnvelopeReservedOffset);
 inline constexpr std::size_t kMaxRingMessageBytes = 65'535;
 inline constexpr std::size_t kMaxPayloadBytes = kMaxRingMessageBytes - kEnvelopeBytes;  // 65,503
 
-namespace wire {
-// Little-endian stores/loads through memcpy: no alignment or aliasing
-// assumptions about ring memory. Compilers turn these into single moves.
-template <typename Unsigned>
-inline void StoreLe(std::byte* out, Unsigned value) noexcept {
-  const auto wide = static_cast<std::uint64_t>(value);  // no promotion to signed int for u8/u16
-  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
-    out[i] = static_cast<std::byte>((wide >> (8 * i)) & 0xFFu);
-  }
-}
-template <typename Unsigned>
-inline Unsigned LoadLe(const std::byte* in) noexcept {
-  std::uint64_t wide = 0;
-  for (std::size_t i = 0; i < sizeof(Unsigned); ++i) {
-    wide |= static_cast<std::uint64_t>(std::to_integer<std::uint8_t>(in[i])) << (8 * i);
-  }
-  return static_cast<Unsigned>(wide);
-}
-}  // namespace wire
 
 // Writes the 32 envelope bytes to the front of `out` (which must hold them).
 inline void EncodeEnvelope(const Envelope& envelope,
                            std::span<std::byte, kEnvelopeBytes> out) noexcept {
   std::byte* base = out.data();
-  wire::StoreLe<std::uint64_t>(base + kEnvelopeSequenceOffset, envelope.sequence);
-  wire::StoreLe<std::uint64_t>(base + kEnvelopePublishTimeOffset, envelope.publish_time_ns);
-  wire::StoreLe<std::uint64_t>(base + kEnvelopeChecksumOffset, envelope.payload_checksum);
-  wire::StoreLe<std::uint32_t>(base + kEnvelopePayloadSizeOffset, envelope.payload_size);
-  wire::StoreLe<std::uint8_t>(base + kEnvelopeKindOffset, static_cast<std::uint8_t>(envelope.kind));
-  wire::StoreLe<std::uint8_t>(base + kEnvelopePayloadKindOffset,
+  wire::StoreLittleEndian<std::uint64_t>(base + kEnvelopeSequenceOffset, envelope.sequence);
+  wire::StoreLittleEndian<std::uint64_t>(base + kEnvelopePublishTimeOffset, envelope.publish_time_ns);
+  wire::StoreLittleEndian<std::uint64_t>(base + kEnvelopeChecksumOffset, envelope.payload_checksum);
+  wire::StoreLittleEndian<std::uint32_t>(base + kEnvelopePayloadSizeOffset, envelope.payload_size);
+  wire::StoreLittleEndian<std::uint8_t>(base + kEnvelopeKindOffset, static_cast<std::uint8_t>(envelope.kind));
+  wire::StoreLittleEndian<std::uint8_t>(base + kEnvelopePayloadKindOffset,
                               static_cast<std::uint8_t>(envelope.payload_kind));
-  wire::StoreLe<std::uint16_t>(base + kEnvelopeReservedOffset, envelope.reserved);
+  wire::StoreLittleEndian<std::uint16_t>(base + kEnvelopeReservedOffset, envelope.reserved);
 }
 
 // Envelope + payload into `out`; returns the message size, or 0 when `out` is
@@ -139,13 +126,13 @@ inline DecodedMessage DecodeEnvelope(std::span<const std::byte> message) noexcep
   }
   const std::byte* base = message.data();
   Envelope& envelope = decoded.envelope;
-  envelope.sequence = wire::LoadLe<std::uint64_t>(base + kEnvelopeSequenceOffset);
-  envelope.publish_time_ns = wire::LoadLe<std::uint64_t>(base + kEnvelopePublishTimeOffset);
-  envelope.payload_checksum = wire::LoadLe<std::uint64_t>(base + kEnvelopeChecksumOffset);
-  envelope.payload_size = wire::LoadLe<std::uint32_t>(base + kEnvelopePayloadSizeOffset);
-  const auto kind = wire::LoadLe<std::uint8_t>(base + kEnvelopeKindOffset);
-  const auto payload_kind = wire::LoadLe<std::uint8_t>(base + kEnvelopePayloadKindOffset);
-  envelope.reserved = wire::LoadLe<std::uint16_t>(base + kEnvelopeReservedOffset);
+  envelope.sequence = wire::LoadLittleEndian<std::uint64_t>(base + kEnvelopeSequenceOffset);
+  envelope.publish_time_ns = wire::LoadLittleEndian<std::uint64_t>(base + kEnvelopePublishTimeOffset);
+  envelope.payload_checksum = wire::LoadLittleEndian<std::uint64_t>(base + kEnvelopeChecksumOffset);
+  envelope.payload_size = wire::LoadLittleEndian<std::uint32_t>(base + kEnvelopePayloadSizeOffset);
+  const auto kind = wire::LoadLittleEndian<std::uint8_t>(base + kEnvelopeKindOffset);
+  const auto payload_kind = wire::LoadLittleEndian<std::uint8_t>(base + kEnvelopePayloadKindOffset);
+  envelope.reserved = wire::LoadLittleEndian<std::uint16_t>(base + kEnvelopeReservedOffset);
   if (kind < static_cast<std::uint8_t>(MessageKind::kData) ||
       kind > static_cast<std::uint8_t>(MessageKind::kEndOfStream)) {
     decoded.error = EnvelopeError::kUnknownKind;
