@@ -28,6 +28,10 @@ constexpr std::size_t kIexTpHeaderBytes = 40;
 constexpr std::uint8_t kIexTpVersion = 1;
 constexpr std::uint16_t kProtocolTops16 = 0x8003;
 constexpr std::uint16_t kProtocolDeep10 = 0x8004;
+constexpr std::size_t kClassicFileHeaderBytes = 24;
+constexpr std::size_t kClassicRecordHeaderBytes = 16;
+constexpr std::uint32_t kMaxClassicCaptureBytes = 262'144;  // libpcap's largest snapshot length
+constexpr std::size_t kClassicBufferBytes = std::size_t{1} << 20;  // > header + largest packet
 
 struct Segment {
   std::uint16_t protocol_id = 0;
@@ -173,6 +177,9 @@ class PcapReader final : public RecordingReader {
       throw InputFileError(MakeError(path, 0, 0, fmt::format("cannot stat: {}", std::strerror(errno))));
     }
     size_bytes_ = static_cast<std::uint64_t>(info.st_size);
+    // libpcap validates the file (header, link type) for both formats.
+    handle_ = OpenCapture(path_);
+    DetectClassicPcap();
     payload_kind_ = PeekPayloadKind();
     Rewind();
   }
@@ -190,25 +197,18 @@ class PcapReader final : public RecordingReader {
         return ReadOutcome::kRecord;
       }
       if (ended_) return ReadOutcome::kEnd;
-      packet_offset_ = CurrentOffset();
-      pcap_pkthdr* header = nullptr;
+      pcap_pkthdr header{};
       const u_char* data = nullptr;
-      const int rc = pcap_next_ex(handle_.get(), &header, &data);
-      if (rc == PCAP_ERROR_BREAK) {  // end of the file
+      std::string problem = classic_ ? ReadClassicPacket(header, data) : ReadPacket(header, data);
+      if (data == nullptr) {
         ended_ = true;
-        return ReadOutcome::kEnd;
-      }
-      ++packets_seen_;
-      if (rc != 1) {
-        // libpcap cannot resynchronise within a damaged file: stop here.
-        ended_ = true;
-        error = MakeError(path_, packets_seen_, packet_offset_,
-                          fmt::format("cannot read the packet: {}", pcap_geterr(handle_.get())),
-                          "packet");
+        if (problem.empty()) return ReadOutcome::kEnd;
+        // Neither reader can resynchronise within a damaged file: stop here.
+        error = MakeError(path_, packets_seen_, packet_offset_, std::move(problem), "packet");
         return ReadOutcome::kError;
       }
       Segment segment;
-      std::string problem = ParsePacket(*header, data, segment);
+      problem = ParsePacket(header, data, segment);
       if (problem.empty() && KindOfProtocol(segment.protocol_id) != payload_kind_) {
         problem = fmt::format("message protocol id 0x{:04x} differs from the capture's first "
                               "IEX-TP segment, which set the payload kind to '{}'",
@@ -226,7 +226,14 @@ class PcapReader final : public RecordingReader {
   }
 
   void Rewind() override {
-    handle_ = OpenCapture(path_);
+    if (classic_) {
+      file_->Rewind();
+      // Skip the file header (checked when the file was opened): Consume
+      // only skips bytes a Peek has made available.
+      file_->Consume(file_->Peek(kClassicFileHeaderBytes).size());
+    } else {
+      handle_ = OpenCapture(path_);
+    }
     records_seen_ = 0;
     packets_seen_ = 0;
     remaining_messages_ = 0;
@@ -240,11 +247,86 @@ class PcapReader final : public RecordingReader {
   std::uint64_t packets_read() const override { return packets_seen_; }
 
  private:
-  // Where libpcap will read next: in a classic pcap, the next packet record;
-  // in pcapng, the next block (which may be a non-packet block it skips).
+  // Where the next packet record (classic pcap) or block (pcapng, which may
+  // be a non-packet block libpcap skips) starts.
   std::uint64_t CurrentOffset() const {
+    if (classic_) return file_->position_bytes();
     const long offset = std::ftell(pcap_file(handle_.get()));
     return offset < 0 ? 0 : static_cast<std::uint64_t>(offset);
+  }
+
+  // pcapng, through libpcap. Sets data (nullptr at the end or on an error,
+  // then the returned text says which).
+  std::string ReadPacket(pcap_pkthdr& header, const u_char*& data) {
+    packet_offset_ = CurrentOffset();
+    pcap_pkthdr* next = nullptr;
+    const int rc = pcap_next_ex(handle_.get(), &next, &data);
+    if (rc == PCAP_ERROR_BREAK) {  // end of the file
+      data = nullptr;
+      return {};
+    }
+    ++packets_seen_;
+    if (rc != 1) {
+      data = nullptr;
+      return fmt::format("cannot read the packet: {}", pcap_geterr(handle_.get()));
+    }
+    header = *next;
+    return {};
+  }
+
+  // Classic pcap, read here through one streaming buffer: a 16-byte record
+  // header (seconds, fraction, captured length, original length, in the
+  // file's byte order) and the captured bytes. libpcap's per-packet fread
+  // calls and an ftell (an lseek system call) for the offset cost more than
+  // the rest of the publisher's work per message (docs/benchmarks.md).
+  std::string ReadClassicPacket(pcap_pkthdr& header, const u_char*& data) {
+    data = nullptr;
+    packet_offset_ = file_->position_bytes();
+    const std::span<const std::byte> head = file_->Peek(kClassicRecordHeaderBytes);
+    if (head.empty()) return {};  // end of the file
+    ++packets_seen_;
+    if (head.size() < kClassicRecordHeaderBytes) {
+      return fmt::format("truncated packet record header: {} of {} bytes at the end of the file",
+                         head.size(), kClassicRecordHeaderBytes);
+    }
+    header.caplen = ClassicField(head.data() + 8);
+    header.len = ClassicField(head.data() + 12);
+    if (header.caplen > kMaxClassicCaptureBytes) {
+      return fmt::format("packet record says {} captured bytes, more than the {} any capture holds",
+                         header.caplen, kMaxClassicCaptureBytes);
+    }
+    const std::span<const std::byte> whole =
+        file_->Peek(kClassicRecordHeaderBytes + header.caplen);
+    if (whole.size() < kClassicRecordHeaderBytes + header.caplen) {
+      return fmt::format("truncated packet: the record header says {} captured bytes, {} are left "
+                         "in the file",
+                         header.caplen, whole.size() - kClassicRecordHeaderBytes);
+    }
+    // Consume moves the read position only: the bytes stay valid until the
+    // next Peek, after the last message of this packet was returned.
+    file_->Consume(whole.size());
+    data = reinterpret_cast<const u_char*>(whole.data() + kClassicRecordHeaderBytes);
+    return {};
+  }
+
+  std::uint32_t ClassicField(const std::byte* at) const noexcept {
+    const auto value = wire::LoadLittleEndian<std::uint32_t>(at);
+    return classic_swapped_ ? wire::ByteSwap(value) : value;
+  }
+
+  // Classic pcap magic numbers (micro- or nanosecond timestamps) as read
+  // little-endian: the file's byte order is the host's when they read as
+  // written, swapped when they read reversed. Anything else is pcapng (or
+  // not a capture, which libpcap reports when it opens the file).
+  void DetectClassicPcap() {
+    file_ = std::make_unique<StreamingFile>(path_, kClassicBufferBytes);
+    const std::span<const std::byte> head = file_->Peek(kClassicFileHeaderBytes);
+    if (head.size() < kClassicFileHeaderBytes) return;
+    const auto magic = wire::LoadLittleEndian<std::uint32_t>(head.data());
+    classic_ = magic == 0xa1b2c3d4 || magic == 0xa1b23c4d || magic == 0xd4c3b2a1 ||
+               magic == 0x4d3cb2a1;
+    classic_swapped_ = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
+    if (!classic_) file_.reset();
   }
 
   // The first well-formed IEX-TP segment decides TOPS or DEEP; a capture
@@ -270,6 +352,9 @@ class PcapReader final : public RecordingReader {
   std::size_t message_pos_ = 0;
   std::size_t remaining_messages_ = 0;
   std::uint64_t packet_offset_ = 0;
+  bool classic_ = false;          // classic pcap, read by ReadClassicPacket
+  bool classic_swapped_ = false;  // ... in the other byte order than the host's
+  std::unique_ptr<StreamingFile> file_;  // classic pcap only
   std::uint64_t records_seen_ = 0;
   std::uint64_t packets_seen_ = 0;
   bool ended_ = false;

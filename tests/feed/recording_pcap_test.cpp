@@ -93,31 +93,41 @@ Bytes EthernetFrame(const Bytes& l4_payload, const FrameOptions& options = {}) {
   return frame;
 }
 
-// Classic little-endian pcap, microsecond timestamps, Ethernet.
+// Classic pcap, Ethernet: little-endian with microsecond timestamps unless
+// asked for the other byte order (a capture written on a big-endian host)
+// or nanosecond timestamps (magic 0xa1b23c4d).
 class PcapBuilder {
  public:
-  PcapBuilder() {
-    PutLe(bytes_, 0xa1b2c3d4, 4);
-    PutLe(bytes_, 2, 2);
-    PutLe(bytes_, 4, 2);
-    PutLe(bytes_, 0, 4);  // thiszone
-    PutLe(bytes_, 0, 4);  // sigfigs
-    PutLe(bytes_, 65'535, 4);
-    PutLe(bytes_, 1, 4);  // LINKTYPE_ETHERNET
+  explicit PcapBuilder(bool big_endian = false, bool nanoseconds = false) : big_endian_(big_endian) {
+    Put(nanoseconds ? 0xa1b23c4d : 0xa1b2c3d4, 4);
+    Put(2, 2);
+    Put(4, 2);
+    Put(0, 4);  // thiszone
+    Put(0, 4);  // sigfigs
+    Put(65'535, 4);
+    Put(1, 4);  // LINKTYPE_ETHERNET
   }
   // Returns the byte offset of the packet record.
   std::uint64_t Add(const Bytes& frame, std::optional<std::uint32_t> original_length = {}) {
     const std::uint64_t offset = bytes_.size();
-    PutLe(bytes_, 1'500'000'000, 4);
-    PutLe(bytes_, 0, 4);
-    PutLe(bytes_, frame.size(), 4);
-    PutLe(bytes_, original_length.value_or(static_cast<std::uint32_t>(frame.size())), 4);
+    Put(1'500'000'000, 4);
+    Put(0, 4);
+    Put(frame.size(), 4);
+    Put(original_length.value_or(static_cast<std::uint32_t>(frame.size())), 4);
     bytes_.insert(bytes_.end(), frame.begin(), frame.end());
     return offset;
   }
   Bytes& bytes() { return bytes_; }
 
  private:
+  void Put(std::uint64_t value, int bytes) {
+    if (big_endian_) {
+      PutBe(bytes_, value, bytes);
+    } else {
+      PutLe(bytes_, value, bytes);
+    }
+  }
+  bool big_endian_ = false;
   Bytes bytes_;
 };
 
@@ -219,6 +229,55 @@ TEST(IexPcapReader, GivesEachMessageItsSegmentSendTimeAndPacketOffset) {
   EXPECT_EQ(result.payloads[1], Message('T', 38));
   EXPECT_EQ(result.payloads[2], Message('P', 42));
   EXPECT_EQ(result.payloads[3], Message('H', 22));
+}
+
+// Classic pcap is read without libpcap's per-packet calls: each variant of
+// the file header must still give the same records and offsets.
+TEST(IexPcapReader, ReadsBigEndianAndNanosecondClassicCaptures) {
+  for (const auto& [big_endian, nanoseconds] : {std::pair{true, false}, std::pair{false, true},
+                                                std::pair{true, true}}) {
+    SCOPED_TRACE(::testing::Message() << "big_endian " << big_endian << " nanoseconds " << nanoseconds);
+    PcapBuilder pcap(big_endian, nanoseconds);
+    const std::uint64_t first = pcap.Add(EthernetFrame(IexSegment(kDeep, {Message('P', 30)}, 5)));
+    const std::uint64_t second =
+        pcap.Add(EthernetFrame(IexSegment(kDeep, {Message('H', 14), Message('8', 30)}, 6)));
+    const TempFile temp(pcap.bytes());
+    auto reader = feed::OpenRecording(temp.path(), std::nullopt);
+    EXPECT_EQ(reader->payload_kind(), feed::PayloadKind::kIexDeep10);
+    const ReadResult result = ReadAll(*reader);
+    ASSERT_TRUE(result.errors.empty()) << result.errors[0].ToString();
+    ASSERT_EQ(result.records.size(), 3U);
+    EXPECT_EQ(result.records[0].offset_bytes, first);
+    EXPECT_EQ(result.records[2].offset_bytes, second);
+    EXPECT_EQ(result.records[2].timestamp_ns, 6U);
+    EXPECT_EQ(result.payloads[2], Message('8', 30));
+    EXPECT_EQ(reader->packets_read(), 2U);
+    EXPECT_EQ(reader->position_bytes(), pcap.bytes().size());
+  }
+}
+
+// More than the reader's 1 MiB buffer: packets that straddle a refill, and
+// a rewind, read exactly as the first pass.
+TEST(IexPcapReader, CaptureLargerThanTheReadBufferReadsWholeAcrossRefillsAndRewinds) {
+  PcapBuilder pcap;
+  std::uint64_t packets = 0;
+  while (pcap.bytes().size() < (std::size_t{3} << 20)) {
+    pcap.Add(EthernetFrame(IexSegment(kTops, {Message('Q', 42), Message('T', 38 + packets % 3)},
+                                      packets)));
+    ++packets;
+  }
+  const TempFile temp(pcap.bytes());
+  auto reader = feed::OpenRecording(temp.path(), std::nullopt);
+  for (int pass = 0; pass < 2; ++pass) {
+    const ReadResult result = ReadAll(*reader);
+    ASSERT_TRUE(result.errors.empty()) << result.errors[0].ToString();
+    ASSERT_EQ(result.records.size(), 2 * packets);
+    for (std::uint64_t i = 0; i < packets; ++i) {
+      ASSERT_EQ(result.records[2 * i + 1].timestamp_ns, i);
+      ASSERT_EQ(result.payloads[2 * i + 1], Message('T', 38 + i % 3));
+    }
+    reader->Rewind();
+  }
 }
 
 TEST(IexPcapReader, HeartbeatSegmentYieldsNoRecords) {
