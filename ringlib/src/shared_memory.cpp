@@ -225,7 +225,8 @@ void SharedMemory::Attach(OpenMode mode, std::size_t size_bytes,
     }
     // Map what the file really is, never what a header claims.
     const auto mapped_size = static_cast<std::size_t>(st.st_size);
-    void* base = calls.mmap(nullptr, mapped_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    const int flags = MAP_SHARED | (options.prefault ? MAP_POPULATE : 0);
+    void* base = calls.mmap(nullptr, mapped_size, PROT_READ | PROT_WRITE, flags, fd, 0);
     if (base == MAP_FAILED) {
       const int err = errno;
       if (creating) calls.shm_unlink(path.c_str());  // never leave a segment nobody can use

@@ -34,6 +34,10 @@ struct SharedMemoryOptions {
   // kOpenExisting: how long to wait for the segment to appear and reach its
   // full size (a creator may still be sizing it). Zero: do not wait.
   std::chrono::milliseconds attach_timeout{0};
+  // Map every page at attach (MAP_POPULATE), so the first touch of each page
+  // is not a page fault later, in the middle of the traffic. Costs time at
+  // attach in proportion to the size (zeroing it, for the creator).
+  bool prefault = true;
 };
 
 // The first bytes of every segment belong to SharedMemory.
