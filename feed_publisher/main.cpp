@@ -30,6 +30,7 @@ struct Options {
   std::uint64_t wait_subscribers = 0;
   std::string wait_timeout = "2s";
   std::string mode = "0600";
+  bool lossless = false;
   bool json = false;
   std::string progress = "auto";
 };
@@ -46,6 +47,7 @@ feed::PublisherRun BuildRun(const Options& o, const CLI::App& app) {
   auto given = [&app](const char* name) { return app.count(name) > 0; };
   if (given("--ring")) run.ring.name = o.ring;
   if (given("--capacity")) run.ring.capacity_bytes = feed::cli::SizeOption("--capacity", o.capacity);
+  if (given("--lossless")) run.ring.lossless = true;
   if (given("--input")) run.publisher.input = o.input;
   if (given("--format")) {
     if (o.format == "auto") {
@@ -165,6 +167,9 @@ int main(int argc, char** argv) {
                  "Wait until N readers are attached before the first message");
   app.add_option("--wait-timeout", o.wait_timeout, "How long to wait for them (default 2s)");
   app.add_option("--mode", o.mode, "Segment permissions, octal (default 0600: owner only)");
+  app.add_flag("--lossless", o.lossless,
+               "Wait for subscribers started with --lossless instead of overwriting what they have "
+               "not read: nobody is lapped, the slowest sets the pace (default: never wait)");
   app.add_flag("--json", o.json, "Print the summary as one line of JSON");
   app.add_option("--progress", o.progress, "auto (on a terminal), always or never");
   app.footer(feed::cli::ExitCodeHelp());

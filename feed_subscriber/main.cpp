@@ -19,6 +19,7 @@ struct Options {
   std::string throttle_delay;
   std::uint64_t max_rate = 0;
   std::string attach_timeout = "10s";
+  bool lossless = false;
   bool json = false;
   std::string progress = "auto";
 };
@@ -31,6 +32,7 @@ feed::SubscriberRun BuildRun(const Options& o, const CLI::App& app) {
   if (!o.config_path.empty()) {
     const feed::ScenarioConfig scenario = feed::LoadScenario(o.config_path);
     run.ring = scenario.ring.name;
+    run.lossless = scenario.ring.lossless;
     const feed::SubscriberConfig* found = feed::FindSubscriber(scenario, o.name);
     if (found == nullptr) {
       std::string names;
@@ -41,6 +43,7 @@ feed::SubscriberRun BuildRun(const Options& o, const CLI::App& app) {
     run.subscriber = *found;
   }
   if (given("--ring")) run.ring = o.ring;
+  if (given("--lossless")) run.lossless = true;
   if (given("--idle")) {
     const auto idle = feed::ParseIdleStrategy(o.idle);
     if (!idle) throw ConfigError("--idle: expected spin, yield or futex, got \"" + o.idle + "\"");
@@ -89,6 +92,9 @@ int main(int argc, char** argv) {
   app.add_option("--throttle-delay", o.throttle_delay, "Be slow on purpose: wait this long after each message, e.g. 200us");
   app.add_option("--max-rate", o.max_rate, "Be slow on purpose: at most N messages/s");
   app.add_option("--attach-timeout", o.attach_timeout, "How long to wait for the ring to appear (default 10s)");
+  app.add_flag("--lossless", o.lossless,
+               "Hold a publisher started with --lossless back until this subscriber has read "
+               "each message (taken from the scenario's ring.lossless with --config)");
   app.add_flag("--json", o.json, "Print the summary as one line of JSON");
   app.add_option("--progress", o.progress, "auto (on a terminal), always or never");
   app.footer(feed::cli::ExitCodeHelp());

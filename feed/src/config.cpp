@@ -211,6 +211,13 @@ class Loader {
     return value;
   }
 
+  bool Bool(const YAML::Node& node, std::string_view path) const {
+    const std::string text = Scalar(node, path, "true or false");
+    if (text == "true") return true;
+    if (text == "false") return false;
+    Fail(node, path, fmt::format("expected true or false, got {}", Quote(text)));
+  }
+
   std::uint64_t Size(const YAML::Node& node, std::string_view path,
                      std::string_view expected) const {
     const std::string text = Scalar(node, path, expected);
@@ -237,7 +244,7 @@ class Loader {
   }
 
   RingConfig LoadRing(const YAML::Node& node) const {
-    const Map map(*this, node, "ring", {"name", "capacity"});
+    const Map map(*this, node, "ring", {"name", "capacity", "lossless"});
     RingConfig ring;
     const YAML::Node name = map.Require("name");
     ring.name = Scalar(name, map.Child("name"), "a ring name");
@@ -253,6 +260,9 @@ class Loader {
         Fail(*capacity, map.Child("capacity"),
              fmt::format("expected {}, got {}", expected, Quote(capacity->Scalar())));
       }
+    }
+    if (const auto lossless = map.Find("lossless")) {
+      ring.lossless = Bool(*lossless, map.Child("lossless"));
     }
     return ring;
   }
@@ -458,6 +468,12 @@ class Loader {
         if (FindSubscriber(scenario, subscriber.name) != nullptr) {
           Fail(entry, path + ".name",
                fmt::format("expected a unique name, {} is used twice", Quote(subscriber.name)));
+        }
+        if (scenario.ring.lossless && subscriber.expect == Expectation::kLapped) {
+          const YAML::Node expect = entry["expect"];
+          Fail(expect, path + ".expect",
+               "expected complete: with ring.lossless true the publisher waits for every "
+               "subscriber, so none can be lapped");
         }
         scenario.subscribers.push_back(std::move(subscriber));
       }

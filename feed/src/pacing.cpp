@@ -78,11 +78,11 @@ PacingReport PacingStats::Report(bool paced) const noexcept {
   report.bytes = bytes_;
   report.late_messages = late_messages_;
   report.lateness = lateness_.Summarize();
-  if (messages_ < 2) return report;
-  // Rates over the intervals between the first and the last send: n - 1
-  // messages, and every byte but the last message's.
-  const std::uint64_t intervals = messages_ - 1;
-  const std::uint64_t bytes_before_last = bytes_ - last_payload_bytes_;
+  if (messages_at_last_ < 2) return report;
+  // Rates over the intervals between the first and the last timed send: the
+  // messages after the first up to that one, and every byte before it.
+  const std::uint64_t intervals = messages_at_last_ - 1;
+  const std::uint64_t bytes_before_last = bytes_before_last_;
   report.duration_ns = last_actual_ns_ - first_actual_ns_;
   report.achieved_messages_per_second = PerSecond(intervals, report.duration_ns);
   report.achieved_bytes_per_second = PerSecond(bytes_before_last, report.duration_ns);

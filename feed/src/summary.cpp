@@ -519,9 +519,10 @@ std::string KeyValueBlock(const std::vector<std::pair<std::string, std::string>>
 
 std::string LatencyLine(const LatencySummary& latency) {
   if (latency.count == 0) return "-";
-  return fmt::format("p50 {}  p90 {}  p99 {}  p99.9 {}  max {}", FormatDuration(latency.p50_ns),
-                     FormatDuration(latency.p90_ns), FormatDuration(latency.p99_ns),
-                     FormatDuration(latency.p999_ns), FormatDuration(latency.max_ns));
+  return fmt::format("p50 {}  p90 {}  p99 {}  p99.9 {}  max {}  ({} stamped messages)",
+                     FormatDuration(latency.p50_ns), FormatDuration(latency.p90_ns),
+                     FormatDuration(latency.p99_ns), FormatDuration(latency.p999_ns),
+                     FormatDuration(latency.max_ns), FormatCount(latency.count));
 }
 }  // namespace
 

@@ -182,7 +182,7 @@ Writer::Attachment Writer::AttachWriter(const std::string& ring_name,
   const std::size_t total_bytes = layout::kDataOffset + options.capacity_bytes;
   for (int attempt = 0;; ++attempt) {
     SharedMemory shm(segment, OpenMode::kCreateOrOpen, total_bytes,
-                     SharedMemoryOptions{options.mode});
+                     SharedMemoryOptions{options.mode, {}, options.prefault});
     if (!shm.TryLockByteExclusive(layout::kWriterLockByte)) {
       const auto* seg = shm.As<layout::Segment>();
       const std::int32_t pid = shm.size_bytes() >= layout::kDataOffset
@@ -231,7 +231,8 @@ Writer::Writer(const std::string& ring_name, const WriterOptions& options, Attac
       took_over_(attachment.second),
       tethered_(options.tethered),
       asymmetric_w1_(detail::RegisterAsymmetricBarrierTarget()),
-      tether_liveness_interval_(options.tether_liveness_interval) {
+      tether_liveness_interval_(options.tether_liveness_interval),
+      release_tether_(options.release_tether) {
   reserve_ahead_ = options.reserve_ahead_bytes == WriterOptions::kAutoReserveAhead
                        ? capacity_ / 16
                        : options.reserve_ahead_bytes;
@@ -340,6 +341,10 @@ std::uint64_t Writer::TetheredReserve(std::uint64_t end) noexcept {
     if (round < 64) {
       detail::CpuRelax();
     } else {
+      // Relaxed: the flag carries no data, only "stop waiting".
+      if (release_tether_ != nullptr && release_tether_->load(std::memory_order_relaxed)) {
+        return end + reserve_ahead_;
+      }
       sched_yield();
     }
   }
@@ -349,7 +354,7 @@ std::uint64_t Writer::TetheredReserve(std::uint64_t end) noexcept {
 
 SharedMemory Reader::AttachReader(const std::string& ring_name, const ReaderOptions& options) {
   SharedMemory shm(SegmentName(ring_name), OpenMode::kOpenExisting, 0,
-                   SharedMemoryOptions{0600, options.attach_timeout});
+                   SharedMemoryOptions{0600, options.attach_timeout, options.prefault});
   // A writer may still be initialising the header (creation race).
   const auto wait = std::max(options.attach_timeout, std::chrono::milliseconds(2000));
   if (!WaitInitialized(shm, wait)) {

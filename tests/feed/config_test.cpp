@@ -98,6 +98,7 @@ run: { subscriber_wait_ms: 500, timeout_seconds: 30 }
 TEST(LoadScenario, OmittedKeysTakeTheDocumentedDefaults) {
   const ScenarioConfig scenario = LoadScenarioFromString(kMinimal, kFile, "/base");
   EXPECT_EQ(scenario.ring.capacity_bytes, 1u << 20);
+  EXPECT_FALSE(scenario.ring.lossless);  // the publisher never waits
   EXPECT_EQ(scenario.publisher.input, "/base/in.itch");
   EXPECT_FALSE(scenario.publisher.format.has_value());  // auto
   EXPECT_EQ(scenario.publisher.pace.mode, PaceMode::kTop);
@@ -286,6 +287,25 @@ TEST(LoadScenarioErrors, DuplicatesAreRejected) {
               "subscribers[1].name", "expected a unique name, \"a\" is used twice");
   ExpectError("ring: { name: r, name: s }\npublisher: { input: x }\n", 1, "ring.name",
               "duplicate key");
+}
+
+TEST(LoadScenario, LosslessRingIsReadAsABoolean) {
+  const auto scenario = LoadScenarioFromString(
+      "ring: { name: r, lossless: true }\npublisher: { input: x }\nsubscribers:\n  - name: a\n", kFile,
+      "/");
+  EXPECT_TRUE(scenario.ring.lossless);
+  EXPECT_FALSE(LoadScenarioFromString("ring: { name: r, lossless: false }\npublisher: { input: x }\n",
+                                      kFile, "/")
+                   .ring.lossless);
+}
+
+TEST(LoadScenarioErrors, LosslessMustBeTrueOrFalseAndCannotExpectALap) {
+  ExpectError("ring: { name: r, lossless: yes }\npublisher: { input: x }\n", 1, "ring.lossless",
+              "expected true or false, got \"yes\"");
+  ExpectError(
+      "ring: { name: r, lossless: true }\npublisher: { input: x }\nsubscribers:\n  - name: a\n"
+      "    expect: lapped\n",
+      5, "subscribers[0].expect", "expected complete: with ring.lossless true");
 }
 
 TEST(LoadScenario, BytesRateAcceptsSizes) {

@@ -252,6 +252,23 @@ TEST(PacingStats, TopSpeedReportsNoScheduledRate) {
   EXPECT_EQ(report.scheduled_messages_per_second, 0.0);
 }
 
+// Top speed times only stamped messages (1 in 64): the others are counted,
+// and the rates cover the span from the first to the last timed message.
+TEST(PacingStats, UntimedMessagesCountButRatesCoverTheTimedSpan) {
+  PacingStats stats;
+  stats.Record(0, 0, 10);                // message 1, at 0
+  for (int i = 0; i < 63; ++i) stats.Count(10);  // messages 2..64, untimed
+  stats.Record(0, 640 * kMs, 10);        // message 65, at 640 ms
+  for (int i = 0; i < 5; ++i) stats.Count(20);   // after the last timed one
+  const PacingReport report = stats.Report(false);
+  EXPECT_EQ(report.messages, 70u);
+  EXPECT_EQ(report.bytes, 750u);
+  EXPECT_EQ(report.duration_ns, 640 * kMs);
+  // 64 intervals in 0.64 s; 640 bytes were sent before the last timed message.
+  EXPECT_DOUBLE_EQ(report.achieved_messages_per_second, 100.0);
+  EXPECT_DOUBLE_EQ(report.achieved_bytes_per_second, 1'000.0);
+}
+
 TEST(PaceMode, NamesRoundTripAndDescriptionsReadWell) {
   for (const PaceMode mode : {PaceMode::kTop, PaceMode::kMessagesPerSecond,
                               PaceMode::kBytesPerSecond, PaceMode::kRecorded}) {

@@ -183,6 +183,84 @@ TEST(Replay, SigintEndsALoopingPublisherCleanlyAndTheSubscriberVerifiesEverythin
   EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
 }
 
+// ring.lossless: the publisher waits for its subscribers. A subscriber
+// throttled to 20,000 messages/s behind a 64 KiB ring (about 900 messages)
+// would be lapped within 0.05 s of a top-speed stream; here it, and a
+// healthy one beside it, receive every message.
+TEST(Replay, LosslessPublisherWaitsSoAThrottledSubscriberReceivesEverything) {
+  RingNameGuard ring;
+  const std::string input = kSource + "/data/demo.itch";
+  Process healthy({kSubscriber, "--ring", ring.name(), "--name", "healthy", "--lossless", "--json",
+                   "--progress", "never"});
+  Process throttled({kSubscriber, "--ring", ring.name(), "--name", "slow", "--lossless", "--max-rate",
+                     "20000", "--json", "--progress", "never"});
+  Process publisher({kPublisher, "--ring", ring.name(), "--capacity", "64KiB", "--lossless", "--input",
+                     input, "--stop-after-messages", "6000", "--wait-subscribers", "2", "--json",
+                     "--progress", "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  ASSERT_TRUE(throttled.WaitFor(kGenerous));
+  ASSERT_TRUE(healthy.WaitFor(kGenerous));
+  EXPECT_EQ(publisher.exit_code(), 0) << publisher.err();
+  const auto sent = feed::ParsePublisherSummaryJson(LastLine(publisher.out()));
+  for (Process* subscriber : {&healthy, &throttled}) {
+    EXPECT_EQ(subscriber->exit_code(), 0) << subscriber->err();
+    const auto received = feed::ParseSubscriberSummaryJson(LastLine(subscriber->out()));
+    EXPECT_FALSE(received.lapped.has_value());
+    EXPECT_EQ(received.messages, 6'000u);
+    EXPECT_EQ(received.gaps, 0u);
+    EXPECT_TRUE(received.digest_match);
+    EXPECT_EQ(received.digest_actual, sent.digest);
+  }
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+// A lossless publisher held by a stopped subscriber (SIGSTOP) still ends on
+// SIGINT: it stops waiting, writes its end-of-stream record and exits 0; the
+// stopped subscriber, continued, finds itself lapped (exit 3), never torn.
+TEST(Replay, SigintReleasesALosslessPublisherHeldByAStoppedSubscriber) {
+  RingNameGuard ring;
+  Process subscriber({kSubscriber, "--ring", ring.name(), "--lossless", "--json", "--progress", "never"});
+  Process publisher({kPublisher, "--ring", ring.name(), "--capacity", "64KiB", "--lossless", "--input",
+                     kSource + "/data/demo.itch", "--loop", "forever", "--wait-subscribers", "1",
+                     "--json", "--progress", "never"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  subscriber.Kill(SIGSTOP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_FALSE(publisher.WaitFor(std::chrono::milliseconds(200))) << "no subscriber to wait for?";
+  publisher.Kill(SIGINT);
+  EXPECT_TRUE(publisher.WaitFor(std::chrono::seconds(10))) << "SIGINT did not release the publisher";
+  subscriber.Kill(SIGCONT);
+  ASSERT_TRUE(subscriber.WaitFor(kGenerous));
+  EXPECT_EQ(publisher.exit_code(), 0) << publisher.err();
+  EXPECT_EQ(feed::ParsePublisherSummaryJson(LastLine(publisher.out())).reason, "interrupted");
+  EXPECT_EQ(subscriber.exit_code(), 3) << subscriber.err();
+  const auto received = feed::ParseSubscriberSummaryJson(LastLine(subscriber.out()));
+  EXPECT_EQ(received.checksum_failures, 0u);
+  EXPECT_EQ(received.gaps, 0u);
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+// Publish times: at top speed only sequences 1, 65, 129, ... are stamped
+// (docs/config.md), so latency is sampled on ceil(100,000 / 64) = 1,563 of
+// demo.itch's messages; a paced publisher stamps every message.
+TEST(Replay, TopSpeedStampsOneMessageIn64AndAPacedPublisherStampsAll) {
+  {
+    RingNameGuard ring;
+    const ReplayResult top = ReplayAtTopSpeed(ring.name(), kSource + "/data/demo.itch");
+    ExpectIntactReplay(top, 100'000, {});
+    EXPECT_EQ(top.subscriber.latency.count, 1'563u);
+  }
+  RingNameGuard ring;
+  Process subscriber({kSubscriber, "--ring", ring.name(), "--json", "--progress", "never"});
+  Process publisher({kPublisher, "--ring", ring.name(), "--input", kSource + "/data/demo.itch",
+                     "--pace", "messages_per_second", "--rate", "50000", "--stop-after-messages",
+                     "5000", "--wait-subscribers", "1", "--json", "--progress", "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  ASSERT_TRUE(subscriber.WaitFor(kGenerous));
+  EXPECT_EQ(subscriber.exit_code(), 0) << subscriber.err();
+  EXPECT_EQ(feed::ParseSubscriberSummaryJson(LastLine(subscriber.out())).latency.count, 5'000u);
+}
+
 // ---- bad input: exit code and a message naming the file, record and offset
 
 std::string WriteTemp(const std::string& tag, const std::string& bytes) {

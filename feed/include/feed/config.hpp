@@ -65,6 +65,10 @@ std::optional<std::uint64_t> ParseDurationNs(std::string_view text) noexcept;
 struct RingConfig {
   std::string name;  // required
   std::uint64_t capacity_bytes = kDefaultRingCapacityBytes;
+  // Lossless ("tethered") replay: the publisher waits for its subscribers
+  // instead of overwriting what they have not read, so nobody is lapped and
+  // the slowest subscriber sets the pace. Default: the publisher never waits.
+  bool lossless = false;
 };
 
 // What the publisher does with a bad record (truncated, oversized, malformed

@@ -233,12 +233,20 @@ class PacingStats {
     }
     last_target_ns_ = target_ns;
     last_actual_ns_ = actual_ns;
-    last_payload_bytes_ = payload_bytes;
     ++messages_;
     bytes_ += payload_bytes;
+    messages_at_last_ = messages_;
+    bytes_before_last_ = bytes_ - payload_bytes;
     const std::uint64_t late_ns = actual_ns > target_ns ? actual_ns - target_ns : 0;
     if (late_ns > kLateThresholdNs) ++late_messages_;
     lateness_.Record(late_ns);
+  }
+
+  // A message sent without reading the clock (top speed stamps only some):
+  // it counts in messages and bytes; the rates cover the timed ones' span.
+  void Count(std::size_t payload_bytes) noexcept {
+    ++messages_;
+    bytes_ += payload_bytes;
   }
 
   // paced: false for top speed (no scheduled rate to report).
@@ -251,7 +259,8 @@ class PacingStats {
   std::uint64_t first_actual_ns_ = 0;
   std::uint64_t last_target_ns_ = 0;
   std::uint64_t last_actual_ns_ = 0;
-  std::uint64_t last_payload_bytes_ = 0;
+  std::uint64_t messages_at_last_ = 0;   // messages_ when the last timed one was recorded
+  std::uint64_t bytes_before_last_ = 0;  // bytes_ before the last timed message
   std::uint64_t late_messages_ = 0;
   LatencyHistogram lateness_;
 };

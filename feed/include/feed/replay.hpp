@@ -27,6 +27,8 @@ struct PublisherRun {
 
 struct SubscriberRun {
   std::string ring;
+  // Register as a tethered reader: a lossless publisher waits for us.
+  bool lossless = false;
   SubscriberConfig subscriber;
   std::uint64_t attach_timeout_ns = 10'000'000'000;
   bool show_progress = false;

@@ -113,6 +113,16 @@ struct WriterOptions {
   // tether_liveness_interval (its slot lock is released by the kernel).
   bool tethered = false;
   std::chrono::milliseconds tether_liveness_interval{20};
+  // Tethered mode: while this flag reads true, the writer stops waiting for
+  // tethered readers and overwrites as in the default mode (those readers
+  // are then lapped if they were behind). For a writer that must stay
+  // interruptible, e.g. on SIGINT, when a reader is stopped (SIGSTOP) and
+  // holds the tether forever. Checked only while the writer waits.
+  const std::atomic<bool>* release_tether = nullptr;
+  // Fault in (and zero) every page of the ring when creating it, so the
+  // writer never takes a page fault on its first lap. A 1 GiB ring takes
+  // ~0.1 s more to create; false maps lazily.
+  bool prefault = true;
 };
 
 struct ReaderOptions {
@@ -129,6 +139,9 @@ struct ReaderOptions {
   // Register as a tethered reader: a writer in tethered mode never overwrites
   // bytes this reader has not read (implies register_slot).
   bool tethered = false;
+  // Map every page of the ring at attach, so reading the first lap takes no
+  // page faults; false maps lazily (faster attach to a very large ring).
+  bool prefault = true;
 };
 
 // Reader slot flags (layout::ReaderSlot::flags).
@@ -420,6 +433,7 @@ class Writer : public IWrapper {
   bool tethered_ = false;
   bool asymmetric_w1_ = false;  // [W1] is paid by sleeping readers (membarrier)
   std::chrono::milliseconds tether_liveness_interval_{20};
+  const std::atomic<bool>* release_tether_ = nullptr;
 #if RINGLIB_TSAN
   std::vector<std::byte> staging_;
 #endif
