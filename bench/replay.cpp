@@ -93,20 +93,16 @@ ReplayResult RunOne(const ReplayConfig& config, const std::string& dataset, cons
     return result;
   }
   const std::uint64_t loops = quick ? 1 : config.loops;
-  // feed_publisher never waits for readers: the ring must hold the whole run
-  // so a subscriber slower than the publisher drains it instead of being
-  // lapped. Ring bytes per file byte: ~2.5 for IEX pcap (32-byte envelope,
-  // 8-byte record header, smaller pcap framing), ~2.3 for ITCH. x3 to spare.
-  std::uint64_t capacity = std::uint64_t{1} << 20;
-  const std::uint64_t needed = static_cast<std::uint64_t>(st.st_size) * loops * 3;
-  while (capacity < needed && capacity < (std::uint64_t{1} << 33)) capacity <<= 1;
+  // Lossless: the publisher waits for the subscriber (ring.lossless), so
+  // the ring need not hold the run and the rate is one both sustain.
+  const std::uint64_t capacity = config.capacity_bytes;
   const std::string ring = "ring_bench_replay_" + std::to_string(::getpid());
   ringlib::CircularBuffer::IWrapper::Remove(ring);
   const std::string base = "/tmp/ring_bench_replay." + std::to_string(::getpid());
-  const std::vector<std::string> subscriber = {config.subscriber, "--ring", ring, "--json", "--progress", "never",
-                                               "--attach-timeout", "30s"};
+  const std::vector<std::string> subscriber = {config.subscriber, "--ring", ring, "--lossless", "--json",
+                                               "--progress", "never", "--attach-timeout", "30s"};
   const std::vector<std::string> publisher = {config.publisher, "--ring", ring, "--capacity",
-                                              std::to_string(capacity), "--input", file, "--loop",
+                                              std::to_string(capacity), "--lossless", "--input", file, "--loop",
                                               std::to_string(loops), "--wait-subscribers", "1",
                                               "--wait-timeout", "30s", "--json", "--progress", "never"};
   result.command = Joined(publisher) + "  |  " + Joined(subscriber);

@@ -14,6 +14,9 @@ struct ReplayConfig {
   std::string iex_file;    // IEX DEEP 1.0 pcap
   std::string itch_file;   // ITCH 5.0 BinaryFILE
   std::uint64_t loops = 100;
+  // Lossless (tethered) replay through a ring of this size: the publisher
+  // waits for the subscriber, so the rate is one the subscriber sustains.
+  std::uint64_t capacity_bytes = std::uint64_t{1} << 20;
   bool enabled() const { return !publisher.empty() && !subscriber.empty(); }
 };
 

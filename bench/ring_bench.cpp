@@ -1621,6 +1621,8 @@ int main(int argc, char** argv) {
   app.add_option("--replay-iex", config.replay.iex_file, "IEX DEEP pcap for the replay section");
   app.add_option("--replay-itch", config.replay.itch_file, "ITCH 5.0 file for the replay section");
   app.add_option("--replay-loops", config.replay.loops, "Times the publisher loops over the file");
+  app.add_option("--replay-capacity", config.replay.capacity_bytes,
+                 "Ring capacity for the replay section (lossless mode; default 1 MiB)");
   CLI11_PARSE(app, argc, argv);
   for (int i = 0; i < argc; ++i) {
     if (i > 0) config.command_line += ' ';
