@@ -55,7 +55,8 @@ class Publisher {
       return Fail(ExitCode::kInput, error.what());
     }
     summary_.format = std::string(FormatName(reader_->format()));
-    summary_.payload_kind = std::string(PayloadKindName(reader_->payload_kind()));
+    payload_kind_ = reader_->payload_kind();  // fixed for the stream: no virtual call per message
+    summary_.payload_kind = std::string(PayloadKindName(payload_kind_));
     try {
       ringlib::CircularBuffer::WriterOptions options;
       options.capacity_bytes = run_.ring.capacity_bytes;
@@ -257,7 +258,7 @@ class Publisher {
     const std::uint64_t now = stamp ? MonotonicNowNs() : 0;
     envelope.publish_time_ns = now;
     envelope.payload_checksum = checksum;
-    envelope.payload_kind = reader_->payload_kind();
+    envelope.payload_kind = payload_kind_;
     EncodeMessage(envelope, record.payload, destination);
     writer_->Commit();
     digest_.AddChecksum(checksum, record.payload.size());
@@ -296,6 +297,7 @@ class Publisher {
   std::unique_ptr<RecordingReader> reader_;
   std::unique_ptr<ringlib::CircularBuffer::Writer> writer_;
   std::uint64_t max_payload_ = kMaxPayloadBytes;
+  PayloadKind payload_kind_ = PayloadKind::kOpaque;
   std::uint64_t next_sequence_ = 0;
   std::uint64_t start_ns_ = MonotonicNowNs();
   std::uint64_t next_progress_ns_ = 0;
