@@ -73,6 +73,7 @@ class Publisher {
     WaitForSubscribers();
     WriteStartOfStream();
     const EndReason reason = Replay();
+    stats_.TimeLastMessage(MonotonicNowNs() - start_ns_);  // top speed: the last may be unstamped
     WriteEndOfStream(reason);
     writer_->Close();
     if (progress_shown_) std::fputc('\n', stderr);

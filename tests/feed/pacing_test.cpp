@@ -269,6 +269,22 @@ TEST(PacingStats, UntimedMessagesCountButRatesCoverTheTimedSpan) {
   EXPECT_DOUBLE_EQ(report.achieved_bytes_per_second, 1'000.0);
 }
 
+// A top-speed run whose last messages were untimed: timing the last one at
+// the end makes the rates cover all of them.
+TEST(PacingStats, TimingTheLastMessageCoversTheUntimedTail) {
+  PacingStats stats;
+  stats.Record(0, 0, 10);
+  for (int i = 0; i < 9; ++i) stats.Count(10);  // 10 messages, only the first timed
+  stats.TimeLastMessage(90 * kMs);
+  const PacingReport report = stats.Report(false);
+  EXPECT_EQ(report.messages, 10u);
+  EXPECT_EQ(report.duration_ns, 90 * kMs);
+  EXPECT_DOUBLE_EQ(report.achieved_messages_per_second, 100.0);  // 9 intervals in 90 ms
+  EXPECT_DOUBLE_EQ(report.achieved_bytes_per_second, 1'000.0);   // 90 bytes before the last
+  stats.TimeLastMessage(500 * kMs);  // nothing untimed since: no change
+  EXPECT_EQ(stats.Report(false).duration_ns, 90 * kMs);
+}
+
 TEST(PaceMode, NamesRoundTripAndDescriptionsReadWell) {
   for (const PaceMode mode : {PaceMode::kTop, PaceMode::kMessagesPerSecond,
                               PaceMode::kBytesPerSecond, PaceMode::kRecorded}) {

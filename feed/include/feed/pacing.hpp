@@ -247,6 +247,17 @@ class PacingStats {
   void Count(std::size_t payload_bytes) noexcept {
     ++messages_;
     bytes_ += payload_bytes;
+    last_count_bytes_ = payload_bytes;
+  }
+
+  // After the last message: if it was untimed (Count), time it now, so the
+  // rates cover every message, also in a run shorter than one stamp period.
+  void TimeLastMessage(std::uint64_t actual_ns) noexcept {
+    if (messages_at_last_ == 0 || messages_ == messages_at_last_) return;
+    last_actual_ns_ = actual_ns;
+    last_target_ns_ = actual_ns;
+    messages_at_last_ = messages_;
+    bytes_before_last_ = bytes_ - last_count_bytes_;
   }
 
   // paced: false for top speed (no scheduled rate to report).
@@ -261,6 +272,7 @@ class PacingStats {
   std::uint64_t last_actual_ns_ = 0;
   std::uint64_t messages_at_last_ = 0;   // messages_ when the last timed one was recorded
   std::uint64_t bytes_before_last_ = 0;  // bytes_ before the last timed message
+  std::uint64_t last_count_bytes_ = 0;   // payload of the last untimed message
   std::uint64_t late_messages_ = 0;
   LatencyHistogram lateness_;
 };
