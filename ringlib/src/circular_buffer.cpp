@@ -370,6 +370,14 @@ Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
   attached_generation_ = segment_->header.generation.load(std::memory_order_acquire);
   position_ = segment_->commit.value.load(std::memory_order_acquire);  // late join: the live end
   cached_commit_ = position_;
+  // The first liveness check is one interval after attaching, not at the
+  // first empty poll: a reader that first finds the ring empty only after
+  // its writer was replaced would otherwise call that writer dead at once,
+  // although its interval (the bound on noticing a dead writer) had not
+  // passed, and miss the takeover (writer_fault_test found this).
+  next_liveness_check_ns_ =
+      detail::CoarseNowNs() +
+      static_cast<std::uint64_t>(std::chrono::nanoseconds(options.liveness_interval).count());
   // Records start 8-byte aligned; a position that is not cannot come from a
   // writer of this layout, and reading a header there could run past the
   // end of the mapping.
