@@ -487,14 +487,14 @@ class Loader {
     // can loop forever, allocating, on some malformed input (a lone ",";
     // yaml-cpp issue 1040; found by fuzz/config_yaml). A second document is
     // found by its marker instead, and refused.
-    std::vector<YAML::Node> documents;
+    YAML::Node root;
     try {
-      documents.push_back(YAML::Load(std::string(text)));
+      root = YAML::Load(std::string(text));
     } catch (const YAML::ParserException& error) {
       throw ConfigError(fmt::format("{}:{}:{}: YAML syntax error: {}", file_, error.mark.line + 1,
                                     error.mark.column + 1, error.msg));
     }
-    if (documents.front().IsNull()) {
+    if (root.IsNull()) {
       throw ConfigError(
           fmt::format("{}:1: (top level): expected a mapping with ring, publisher, subscribers, "
                       "got an empty document",
@@ -504,7 +504,6 @@ class Loader {
       throw ConfigError(fmt::format("{}:{}: (top level): expected one YAML document, got 2 or more",
                                     file_, line));
     }
-    const YAML::Node& root = documents.front();
     try {
       return LoadScenario(root);
     } catch (const YAML::Exception& error) {

@@ -177,10 +177,11 @@ class PcapReader final : public RecordingReader {
       throw InputFileError(MakeError(path, 0, 0, fmt::format("cannot stat: {}", std::strerror(errno))));
     }
     size_bytes_ = static_cast<std::uint64_t>(info.st_size);
-    // libpcap validates the file (header, link type) for both formats.
-    handle_ = OpenCapture(path_);
+    // libpcap validates the file (header, link type) for both formats, and
+    // the same handle finds the payload kind; then the reading starts over
+    // (Rewind: libpcap again for pcapng, the streaming buffer for classic).
+    payload_kind_ = PeekPayloadKind(OpenCapture(path_));
     DetectClassicPcap();
-    payload_kind_ = PeekPayloadKind();
     Rewind();
   }
 
@@ -346,8 +347,7 @@ class PcapReader final : public RecordingReader {
 
   // The first well-formed IEX-TP segment decides TOPS or DEEP; a capture
   // without one is opaque (and each of its packets is reported as an error).
-  PayloadKind PeekPayloadKind() const {
-    PcapHandle handle = OpenCapture(path_);
+  static PayloadKind PeekPayloadKind(PcapHandle handle) {
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
     while (pcap_next_ex(handle.get(), &header, &data) == 1) {
@@ -362,7 +362,7 @@ class PcapReader final : public RecordingReader {
   std::string path_;
   std::uint64_t size_bytes_ = 0;
   PayloadKind payload_kind_ = PayloadKind::kOpaque;
-  PcapHandle handle_;
+  PcapHandle handle_;  // pcapng only
   Segment segment_;
   std::size_t message_pos_ = 0;
   std::size_t remaining_messages_ = 0;

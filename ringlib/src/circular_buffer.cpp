@@ -375,9 +375,7 @@ Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
   // its writer was replaced would otherwise call that writer dead at once,
   // although its interval (the bound on noticing a dead writer) had not
   // passed, and miss the takeover (writer_fault_test found this).
-  next_liveness_check_ns_ =
-      detail::CoarseNowNs() +
-      static_cast<std::uint64_t>(std::chrono::nanoseconds(options.liveness_interval).count());
+  next_liveness_check_ns_ = detail::CoarseNowNs() + LivenessIntervalNs();
   // Records start 8-byte aligned; a position that is not cannot come from a
   // writer of this layout, and reading a header there could run past the
   // end of the mapping.
@@ -452,9 +450,7 @@ ReadStatus Reader::ReloadCommit() noexcept {
   }
   const std::uint64_t now = detail::CoarseNowNs();
   if (now >= next_liveness_check_ns_) {
-    next_liveness_check_ns_ =
-        now + static_cast<std::uint64_t>(
-                  std::chrono::nanoseconds(options_.liveness_interval).count());
+    next_liveness_check_ns_ = now + LivenessIntervalNs();
     if (!WriterAlive() &&
         segment_->commit.value.load(std::memory_order_acquire) == position_ &&
         segment_->writer.closed.load(std::memory_order_acquire) == 0) {

@@ -133,9 +133,10 @@ Mapped MappedAtAttach(bool prefault) {
 }
 
 // The default maps every page at attach, for the creator and for every
-// opener, so the first lap of a ring takes no page fault (each one cost
-// ~0.5 us in the middle of the traffic). The lazy mapping is measured
-// beside it: only the control block's page, which attaching writes.
+// opener, so the first lap of a ring takes no page fault (~1.1-1.3 us a page
+// in the middle of the traffic, see WriterOptions::prefault). The lazy
+// mapping is measured beside it: only the control block's page, which
+// attaching writes, is mapped.
 TEST(SharedMemory, PrefaultMapsEveryPageAtAttachSoTouchingItTakesNoFault) {
   const Mapped lazy = MappedAtAttach(false);
   const Mapped prefaulted = MappedAtAttach(true);

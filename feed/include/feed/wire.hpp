@@ -29,20 +29,23 @@ constexpr T ByteSwap(T value) noexcept {
   }
 }
 
-template <class T>
-inline T LoadBigEndian(const std::byte* bytes) noexcept {
+// T from sizeof(T) bytes in byte order `Order`.
+template <class T, std::endian Order>
+inline T Load(const std::byte* bytes) noexcept {
   T value;
   std::memcpy(&value, bytes, sizeof value);
-  if constexpr (std::endian::native == std::endian::little) value = ByteSwap(value);
+  if constexpr (std::endian::native != Order) value = ByteSwap(value);
   return value;
 }
 
 template <class T>
+inline T LoadBigEndian(const std::byte* bytes) noexcept {
+  return Load<T, std::endian::big>(bytes);
+}
+
+template <class T>
 inline T LoadLittleEndian(const std::byte* bytes) noexcept {
-  T value;
-  std::memcpy(&value, bytes, sizeof value);
-  if constexpr (std::endian::native == std::endian::big) value = ByteSwap(value);
-  return value;
+  return Load<T, std::endian::little>(bytes);
 }
 
 template <class T>

@@ -120,8 +120,10 @@ struct WriterOptions {
   // holds the tether forever. Checked only while the writer waits.
   const std::atomic<bool>* release_tether = nullptr;
   // Fault in (and zero) every page of the ring when creating it, so the
-  // writer never takes a page fault on its first lap. A 1 GiB ring takes
-  // ~0.1 s more to create; false maps lazily.
+  // writer never takes a page fault on its first lap. Measured with a 1 GiB
+  // ring: creating it took 0.61-0.71 s instead of 0.14-0.19 s, and its first
+  // lap of 4 KiB writes then ran as fast as the second instead of ~1.1-1.3 us
+  // slower per page. false maps lazily.
   bool prefault = true;
 };
 
@@ -550,6 +552,10 @@ class Reader : public IWrapper {
   }
 
   ReadStatus ReloadCommit() noexcept;  // cold-ish: only when caught up
+  [[nodiscard]] std::uint64_t LivenessIntervalNs() const noexcept {
+    return static_cast<std::uint64_t>(
+        std::chrono::nanoseconds(options_.liveness_interval).count());
+  }
   ReadResult Lapped(bool after_copy) noexcept;
   [[noreturn]] void TerminateLapped() noexcept;
   void SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept;
