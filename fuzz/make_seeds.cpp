@@ -172,7 +172,7 @@ Bytes SegmentInput(std::uint8_t mode, std::uint64_t commit_after, std::uint8_t f
 Bytes RingRecords(const std::vector<Bytes>& payloads) {
   Bytes data;
   for (const Bytes& p : payloads) {
-    Le(data, p.size() | (std::uint64_t{ringlib::layout::kDataRecordType} << 32), 8);
+    Le(data, ringlib::layout::RecordHeader(p.size(), ringlib::layout::kDataRecordType, 1), 8);
     data.insert(data.end(), p.begin(), p.end());
     while (data.size() % 8 != 0) data.push_back(0);
   }
@@ -270,7 +270,7 @@ int main(int argc, char** argv) {
   Put("segment_reader", "lapped", SegmentInput(0, three.size(), 0, three));
   {
     Bytes padded = RingRecords({Bytes(4000, 'x')});  // ends at 4008: a padding record to 4096
-    Le(padded, (4096 - 4008 - 8) | (std::uint64_t{ringlib::layout::kPaddingRecordType} << 32), 8);
+    Le(padded, ringlib::layout::RecordHeader(4096 - 4008 - 8, ringlib::layout::kPaddingRecordType, 1), 8);
     padded.resize(4096, 0);
     Put("segment_reader", "padding", SegmentInput(0, 4096, 8, padded));
   }

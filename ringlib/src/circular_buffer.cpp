@@ -241,15 +241,30 @@ Writer::Writer(const std::string& ring_name, const WriterOptions& options, Attac
                 "reserve_ahead_bytes " + std::to_string(reserve_ahead_) +
                     ": expected at most capacity / 4 = " + std::to_string(capacity_ / 4));
   }
-  // A new writer continues from the last commit; bytes a dead writer had
-  // reserved but not committed are simply overwritten.
-  position_ = segment_->commit.value.load(std::memory_order_acquire);
+  // Aligned up: only a corrupt segment holds an unaligned commit.
+  position_ = (segment_->commit.value.load(std::memory_order_acquire) + layout::kRecordAlignment - 1) &
+              ~(layout::kRecordAlignment - 1);
   reserve_published_ = segment_->reserve.value.load(std::memory_order_relaxed);
+  std::uint64_t generation = segment_->header.generation.load(std::memory_order_acquire);
   if (took_over_) {
-    // Readers compare the generation whenever they reload commit, so they
-    // notice the new stream before reading anything of it.
-    segment_->header.generation.fetch_add(1, std::memory_order_release);
+    // Readers follow header words, so they may have read records of the
+    // previous writer beyond its last commit (it died between publishing a
+    // record and storing commit). Continue after the last record it
+    // published: a reader that read it is then not misaligned with this
+    // stream, and nothing it read is overwritten before a lap. Commit covers
+    // those records before the generation moves, so a reader that attaches
+    // with the new generation starts where this writer does.
+    position_ = EndOfPublishedRecords(position_, generation);
+    EnsureReserved(position_ + layout::kRecordHeaderBytes);
+    detail::StoreWord(data() + (position_ & mask_), 0);  // "nothing yet", as after a Commit()
+    segment_->commit.value.store(position_, std::memory_order_release);
+    // Readers notice the new stream before reading anything of it: its
+    // headers carry the new generation's tag, which sends a reader of the
+    // old one to reload commit and compare the generation (acquire).
+    generation = segment_->header.generation.fetch_add(1, std::memory_order_release) + 1;
   }
+  data_kind_ = layout::RecordKind(layout::kDataRecordType, generation) << 32;
+  padding_kind_ = layout::RecordKind(layout::kPaddingRecordType, generation) << 32;
   segment_->writer.start_time_ticks.store(ProcessStartTimeTicks(), std::memory_order_relaxed);
   segment_->writer.pid.store(static_cast<std::int32_t>(::getpid()), std::memory_order_relaxed);
   segment_->writer.closed.store(0, std::memory_order_release);
@@ -311,6 +326,33 @@ std::uint64_t Writer::MinTetheredPosition(bool check_liveness) noexcept {
   return minimum;
 }
 
+std::uint64_t Writer::EndOfPublishedRecords(std::uint64_t commit,
+                                            std::uint64_t generation) const noexcept {
+  // The previous writer is dead (we hold the writer lock): its records are
+  // stable. At most a padding record and one data record lie beyond its
+  // commit; the walk is bounded by its reserve anyway, and stops at the
+  // first word that is not a whole record of that generation ("nothing
+  // yet" after a well-formed stream).
+  const std::uint64_t data_kind = layout::RecordKind(layout::kDataRecordType, generation);
+  const std::uint64_t padding_kind = layout::RecordKind(layout::kPaddingRecordType, generation);
+  const std::uint64_t reserve = segment_->reserve.value.load(std::memory_order_acquire);
+  std::uint64_t position = commit;
+  while (position % layout::kRecordAlignment == 0 && position < reserve &&
+         position - commit < capacity_) {
+    const std::uint64_t offset = position & mask_;
+    const std::uint64_t header = detail::LoadHeader(data() + offset);
+    const auto length = static_cast<std::uint32_t>(header);
+    const std::uint64_t record_bytes = layout::AlignedRecordBytes(length);
+    const bool whole = offset + record_bytes <= capacity_ && position + record_bytes <= reserve;
+    const bool is_data = (header >> 32) == data_kind && length <= max_message_;
+    const bool is_padding =
+        (header >> 32) == padding_kind && offset + record_bytes == capacity_;
+    if (!whole || !(is_data || is_padding)) break;
+    position += record_bytes;
+  }
+  return position;
+}
+
 std::uint64_t Writer::TetheredReserve(std::uint64_t end) noexcept {
   auto next_liveness_check = std::chrono::steady_clock::now() + tether_liveness_interval_;
   for (std::uint32_t round = 0;; ++round) {
@@ -368,8 +410,12 @@ SharedMemory Reader::AttachReader(const std::string& ring_name, const ReaderOpti
 Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
     : IWrapper(ring_name, AttachReader(ring_name, options)), options_(options) {
   attached_generation_ = segment_->header.generation.load(std::memory_order_acquire);
-  position_ = segment_->commit.value.load(std::memory_order_acquire);  // late join: the live end
+  // Late join: the live end. The header word there reads "nothing yet" or
+  // is the next record's: the writer zeroed it before storing this commit.
+  position_ = segment_->commit.value.load(std::memory_order_acquire);
   cached_commit_ = position_;
+  data_kind_ = layout::RecordKind(layout::kDataRecordType, attached_generation_);
+  padding_kind_ = layout::RecordKind(layout::kPaddingRecordType, attached_generation_);
   // The first liveness check is one interval after attaching, not at the
   // first empty poll: a reader that first finds the ring empty only after
   // its writer was replaced would otherwise call that writer dead at once,
@@ -393,6 +439,8 @@ Reader::Reader(Reader&& other) noexcept
       position_(other.position_),
       cached_commit_(other.cached_commit_),
       attached_generation_(other.attached_generation_),
+      data_kind_(other.data_kind_),
+      padding_kind_(other.padding_kind_),
       next_liveness_check_ns_(other.next_liveness_check_ns_),
       messages_read_(other.messages_read_),
       laps_(other.laps_),
@@ -436,14 +484,16 @@ ReadStatus Reader::ReloadCommit() noexcept {
   if (segment_->header.generation.load(std::memory_order_acquire) != attached_generation_) {
     return ReadStatus::kWriterRestarted;
   }
-  if (commit != position_) {
+  // Commit may trail this reader: the writer publishes a record by its
+  // header word [H1] and stores commit after it.
+  if (commit > position_) {
     cached_commit_ = commit;
     return ReadStatus::kMessage;
   }
   // Caught up. Has the stream ended? `closed` is stored (release) after the
   // last commit, so reloading commit after seeing it gives the final position.
   if (segment_->writer.closed.load(std::memory_order_acquire) != 0) {
-    if (segment_->commit.value.load(std::memory_order_acquire) == position_) {
+    if (segment_->commit.value.load(std::memory_order_acquire) <= position_) {
       return ReadStatus::kWriterClosed;
     }
     return ReloadCommit();
@@ -452,7 +502,7 @@ ReadStatus Reader::ReloadCommit() noexcept {
   if (now >= next_liveness_check_ns_) {
     next_liveness_check_ns_ = now + LivenessIntervalNs();
     if (!WriterAlive() &&
-        segment_->commit.value.load(std::memory_order_acquire) == position_ &&
+        segment_->commit.value.load(std::memory_order_acquire) <= position_ &&
         segment_->writer.closed.load(std::memory_order_acquire) == 0) {
       return ReadStatus::kWriterDead;
     }
@@ -521,7 +571,7 @@ void Reader::SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept {
   if (!detail::HeavyBarrier()) {
     max_wait = std::min<std::chrono::nanoseconds>(max_wait, std::chrono::milliseconds(1));
   }
-  if (segment_->commit.value.load(std::memory_order_seq_cst) == position_ &&
+  if (segment_->commit.value.load(std::memory_order_seq_cst) <= position_ &&
       segment_->writer.closed.load(std::memory_order_seq_cst) == 0) {
     detail::FutexWait(&wake.wake_sequence, sequence, max_wait);
   }
@@ -533,9 +583,17 @@ ReadResult Reader::ReadFor(std::span<std::byte> out, std::chrono::nanoseconds ti
   // only once the ring was found empty (it cost ~20 ns a message).
   ReadResult result = TryRead(out);
   if (result.status != ReadStatus::kEmpty) return result;
-  const auto start = std::chrono::steady_clock::now();
   const bool forever = timeout == std::chrono::nanoseconds::max();
-  constexpr std::uint32_t kSpinsBeforeBackoff = 128;
+  // Read() waits forever: no clock reads at all.
+  const auto start =
+      forever ? std::chrono::steady_clock::time_point{} : std::chrono::steady_clock::now();
+  // Spinning polls only the header word at our position (kPollsPerRound
+  // times a round, with PAUSE); TryRead's full check (commit, generation,
+  // closed, liveness) runs once a round. The futex and yield strategies back
+  // off after kSpinsBeforeBackoff rounds: 128 polls, as many as before the
+  // polls were lean, about 10 us here.
+  constexpr std::uint32_t kSpinsBeforeBackoff = 16;
+  constexpr std::uint32_t kPollsPerRound = 8;
   for (std::uint32_t idle_rounds = 0;; ++idle_rounds) {
     if (idle_rounds > 0) {
       result = TryRead(out);
@@ -547,13 +605,22 @@ ReadResult Reader::ReadFor(std::span<std::byte> out, std::chrono::nanoseconds ti
       if (remaining <= std::chrono::nanoseconds::zero()) return {ReadStatus::kTimedOut, 0};
     }
     if (options_.idle == IdleStrategy::kBusySpin || idle_rounds < kSpinsBeforeBackoff) {
-      detail::CpuRelax();
+      PollHeader(kPollsPerRound);
     } else if (options_.idle == IdleStrategy::kSpinYield) {
       sched_yield();
     } else {
       // Wake up at least once per liveness interval to check the writer.
       SleepUntilCommitMoves(std::min<std::chrono::nanoseconds>(remaining, options_.liveness_interval));
     }
+  }
+}
+
+void Reader::PollHeader(std::uint32_t polls) const noexcept {
+  std::byte* header = data() + (position_ & mask_);
+  for (std::uint32_t i = 0; i < polls; ++i) {
+    detail::CpuRelax();
+    const std::uint64_t kind = detail::LoadHeader(header) >> 32;  // [H2], as in ReadOne
+    if (kind == data_kind_ || kind == padding_kind_) return;
   }
 }
 

@@ -7,6 +7,7 @@
 #include <array>
 #include <csignal>
 #include <chrono>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -190,8 +191,9 @@ TEST(CircularBuffer, ReserveAheadMakesLapDetectionConservativeByAtMostTheBlock) 
   Writer writer(ring.name(), Capacity(kSmall, /*reserve_ahead=*/256));
   Reader reader(ring.name(), Reporting());
   writer.Write(Payload(8, 0));
-  // The writer published 256 bytes beyond its first record.
-  EXPECT_EQ(writer.reserve_position(), 16u + 256u);
+  // The writer published 256 bytes beyond its first record (16 bytes) and
+  // the header word after it (8 bytes, zeroed: "nothing yet").
+  EXPECT_EQ(writer.reserve_position(), 16u + 8u + 256u);
   std::array<std::byte, 64> out{};
   ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
 }
@@ -414,7 +416,8 @@ TEST(CircularBuffer, ReaderRefusesASegmentWithAnotherLayoutVersionNamingBoth) {
     FAIL() << "attached despite a layout version mismatch";
   } catch (const ringlib::Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::kLayoutMismatch);
-    EXPECT_NE(std::string(error.what()).find("layout version is 7 in the segment, expected 1"),
+    EXPECT_NE(std::string(error.what()).find("layout version is 7 in the segment, expected " +
+                                           std::to_string(ringlib::layout::kLayoutVersion)),
               std::string::npos)
         << error.what();
   }
@@ -432,6 +435,120 @@ TEST(CircularBuffer, CorruptHeaderWithoutOverwriteIsReportedNotDelivered) {
   std::memcpy(data, &garbage, 8);
   std::array<std::byte, 64> out{};
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
+}
+
+// Readers poll the header word at their position, not the commit word
+// (docs/design.md, "Ordering protocol"). The tests below pin what makes that
+// safe: the word after the last record reads "nothing yet", also after a
+// wrap, so a caught-up reader never takes last lap's record for a new one;
+// commit may trail a reader; a writer taking over continues after every
+// record its predecessor published.
+
+std::uint64_t HeaderWordAt(Writer& writer, std::uint64_t position) {
+  const auto* data = reinterpret_cast<const std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
+  std::uint64_t word = 0;
+  std::memcpy(&word, data + (position & (writer.capacity_bytes() - 1)), sizeof word);
+  return word;
+}
+
+TEST(HeaderPolling, ReaderAtTheLiveEndNeverTakesLastLapsRecordForANewOne) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  // 120-byte payloads make 128-byte records, 32 a lap: every lap leaves a
+  // whole record of this stream at each offset the next lap will use.
+  for (std::uint8_t i = 0; i < 3 * 32 + 5; ++i) writer.Write(Payload(120, i));
+  Reader reader(ring.name(), Reporting());
+  EXPECT_EQ(HeaderWordAt(writer, reader.position()), 0u) << "the word at the live end";
+  std::vector<std::byte> out(kSmall);
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  const auto next = Payload(120, 200);
+  writer.Write(next);
+  const auto result = reader.TryRead(out);
+  ASSERT_EQ(result.status, ReadStatus::kMessage);
+  ASSERT_EQ(result.size, next.size());
+  EXPECT_TRUE(std::equal(next.begin(), next.end(), out.begin()));
+}
+
+TEST(HeaderPolling, ReaderThatSkipsPaddingFindsNothingYetAtTheStartOfTheRing) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  std::vector<std::byte> out(kSmall);
+  // Four 1008-byte records fill 4032 bytes of the first lap.
+  for (std::uint8_t i = 0; i < 4; ++i) {
+    writer.Write(Payload(1000, i));
+    ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  }
+  // The fifth does not fit before the end: Claim() publishes a padding
+  // record to the end; the record itself is invisible until Commit().
+  const auto fifth = Payload(1000, 5);
+  const std::span<std::byte> claimed = writer.Claim(fifth.size());
+  std::copy(fifth.begin(), fifth.end(), claimed.begin());
+  // The reader skips the padding and finds "nothing yet" at offset 0, where
+  // the first lap's first record still lies.
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  EXPECT_EQ(reader.position(), kSmall);
+  writer.Commit();
+  const auto result = reader.TryRead(out);
+  ASSERT_EQ(result.status, ReadStatus::kMessage);
+  ASSERT_EQ(result.size, fifth.size());
+  EXPECT_TRUE(std::equal(fifth.begin(), fifth.end(), out.begin()));
+}
+
+TEST(HeaderPolling, ReaderFollowsARecordPublishedByItsHeaderBeforeTheCommitStore) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  const auto first = Payload(40, 1);
+  writer.Write(first);
+  // Test hook: commit back at 0, as for a writer between publishing the
+  // record by its header word [H1] and storing commit [C1].
+  writer.segment().commit.value.store(0, std::memory_order_release);
+  std::array<std::byte, 64> out{};
+  auto result = reader.TryRead(out);
+  ASSERT_EQ(result.status, ReadStatus::kMessage);
+  ASSERT_EQ(result.size, first.size());
+  EXPECT_TRUE(std::equal(first.begin(), first.end(), out.begin()));
+  // Commit trailing the reader means nothing new: not a lap, not corruption.
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  EXPECT_EQ(reader.laps(), 0u);
+  writer.segment().commit.value.store(writer.position(), std::memory_order_release);
+  const auto second = Payload(40, 2);
+  writer.Write(second);
+  result = reader.TryRead(out);
+  ASSERT_EQ(result.status, ReadStatus::kMessage);
+  EXPECT_TRUE(std::equal(second.begin(), second.end(), out.begin()));
+}
+
+TEST(HeaderPolling, TakeoverContinuesAfterTheRecordsItsPredecessorPublished) {
+  RingNameGuard ring;
+  std::array<std::byte, 64> out{};
+  auto writer = std::make_unique<Writer>(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  writer->Write(Payload(8, 1));   // 16 bytes at 0
+  writer->Write(Payload(24, 2));  // 32 bytes at 16
+  // Test hook: as if the writer stopped between publishing its second
+  // record and storing commit.
+  writer->segment().commit.value.store(16, std::memory_order_release);
+  ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);  // found by its header
+  ASSERT_EQ(reader.position(), 48u);
+  writer.reset();
+  Writer second(ring.name(), Capacity(kSmall));
+  ASSERT_TRUE(second.took_over());
+  // Not at the old commit (16): the reader already read up to 48, and a
+  // stream starting at 16 would have put this reader inside a record.
+  EXPECT_EQ(second.position(), 48u);
+  EXPECT_EQ(second.commit_position(), 48u);
+  second.Write(Payload(8, 3));
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kWriterRestarted);
+  // A reader attaching now belongs to the new stream.
+  Reader late(ring.name(), Reporting());
+  const auto fourth = Payload(8, 4);
+  second.Write(fourth);
+  const auto result = late.TryRead(out);
+  ASSERT_EQ(result.status, ReadStatus::kMessage);
+  EXPECT_TRUE(std::equal(fourth.begin(), fourth.end(), out.begin()));
 }
 
 }  // namespace

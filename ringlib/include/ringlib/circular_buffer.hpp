@@ -5,18 +5,25 @@
 // lapped reader never receives a torn or stale message. The protocol is a
 // seqlock over a ring (docs/design.md, "Ordering protocol"):
 //
-//   writer, record of aligned size L at position p       reader at position r
-//   1. reserve := p+L (relaxed); fence(release)    [R1]  1. commit.load(acquire) [C2], only
-//   2. write header word and payload                        when r == cached commit
-//   3. commit.store(p+L, release)                  [C1]  2. read header, bounds-check it
-//   4. StoreLoad [W1]; if marked: futex wake             3. copy the payload out
-//                                                        4. fence(acquire) [R2]; reserve.load
-//                                                        5. reserve - r > capacity: lapped,
-//                                                           discard the copy
-// Pairs: C1 -> C2 (a reader that sees commit sees the bytes below it);
-// R1 -> R2 (a reader whose copy saw any byte written after the reserve store
-// also sees that reserve, so it rejects the copy); W1 <-> the reader's
-// seq_cst mark of the futex word and commit load before futex_wait (Dekker).
+//   writer, record of aligned size L at position p     reader at position r
+//   1. reserve := p+L+8 (relaxed); fence(release) [R1] 1. header(r).load(acquire) [H2]
+//   2. write the payload                               2. not a record of this stream
+//   3. header(p+L) := 0 ("nothing yet")                   and r == cached commit:
+//   4. header(p).store(len|type|gen, release)    [H1]     commit.load(acquire) [C2];
+//   5. commit.store(p+L, release)                [C1]     not above r: empty
+//   6. StoreLoad [W1]; if marked: futex wake           3. bounds-check the header
+//                                                      4. copy the payload out
+//                                                      5. fence(acquire) [R2]; reserve.load
+//                                                      6. reserve - r > capacity: lapped,
+//                                                         discard the copy
+// Pairs: H1 -> H2 (a reader that sees a header of its stream sees the record
+// and the zeroed header word after it; caught-up readers poll their own
+// header word, not the writer's commit line); C1 -> C2 (a reader that sees
+// commit sees the bytes below it: attaching, sleeping, and finding no
+// record); R1 -> R2 (a reader whose copy saw any byte written after the
+// reserve store also sees that reserve, so it rejects the copy); W1 <-> the
+// reader's seq_cst mark of the futex word and commit load before futex_wait
+// (Dekker).
 // W1 is asymmetric where the kernel allows: the writer only keeps the
 // compiler from reordering, and a reader about to sleep makes the writer's
 // CPU execute the full barrier (membarrier(2) GLOBAL_EXPEDITED). Elsewhere
@@ -278,6 +285,17 @@ inline void StoreWord(std::byte* at, std::uint64_t value) noexcept {
   std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(at))
       .store(value, kWordStore);
 }
+// [H1] / [H2]: a record header word publishes its record. The writer stores
+// it after the payload and after zeroing the next header word (release); a
+// reader that loads it (acquire) sees both.
+inline void StoreHeader(std::byte* at, std::uint64_t value) noexcept {
+  std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(at))
+      .store(value, std::memory_order_release);
+}
+inline std::uint64_t LoadHeader(std::byte* at) noexcept {
+  return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(at))
+      .load(std::memory_order_acquire);
+}
 inline void CpuRelax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
@@ -331,16 +349,21 @@ class Writer : public IWrapper {
     const std::uint64_t record_bytes = layout::AlignedRecordBytes(payload_bytes);
     std::uint64_t start = position_;
     const std::uint64_t offset = start & mask_;
+    // Reserved: the record and the header word after it, which Commit()
+    // zeroes ("nothing yet") before it publishes the record.
     if (offset + record_bytes > capacity_) {
       // The record would wrap: pad to the end of the data area, start at 0,
       // so every record is one contiguous span for readers.
       const std::uint64_t padding_bytes = capacity_ - offset;
-      EnsureReserved(start + padding_bytes + record_bytes);
-      detail::StoreWord(data() + offset, (padding_bytes - layout::kRecordHeaderBytes) |
-                                             (std::uint64_t{layout::kPaddingRecordType} << 32));
+      EnsureReserved(start + padding_bytes + record_bytes + layout::kRecordHeaderBytes);
+      // A reader that skips the padding finds "nothing yet" at offset 0, not
+      // the header of the last lap's record there ([H1] below orders this).
+      detail::StoreWord(data(), 0);
+      detail::StoreHeader(data() + offset, (padding_bytes - layout::kRecordHeaderBytes) |
+                                               padding_kind_);
       start += padding_bytes;
     } else {
-      EnsureReserved(start + record_bytes);
+      EnsureReserved(start + record_bytes + layout::kRecordHeaderBytes);
     }
     claim_start_ = start;
     claim_length_ = static_cast<std::uint32_t>(payload_bytes);
@@ -357,9 +380,17 @@ class Writer : public IWrapper {
 #if RINGLIB_TSAN
     detail::CopyToRing(record + layout::kRecordHeaderBytes, staging_.data(), claim_length_);
 #endif
-    detail::StoreWord(record, claim_length_ | (std::uint64_t{layout::kDataRecordType} << 32));
     position_ = claim_start_ + layout::AlignedRecordBytes(claim_length_);
-    // [C1] pairs with the reader's commit load [C2].
+    // The next record's header word reads "nothing yet" before this record
+    // is published, so a reader that reaches it never sees the header of a
+    // record one lap older.
+    detail::StoreWord(data() + (position_ & mask_), 0);
+    // [H1] publishes the record (payload, then the zero above) to readers
+    // polling its header word; pairs with their acquire load [H2].
+    detail::StoreHeader(record, claim_length_ | data_kind_);
+    // [C1] pairs with the reader's commit load [C2]. Readers that are
+    // caught up poll the header word instead; commit serves attaching,
+    // sleeping and lapped readers, and end of stream.
     segment_->commit.value.store(position_, detail::kCommitStore);
     // [W1] StoreLoad barrier: a reader that marked the futex word as slept
     // on (its seq_cst fetch_or in SleepUntilCommitMoves) before this point
@@ -418,14 +449,23 @@ class Writer : public IWrapper {
     }
   }
   [[noreturn]] void ThrowTooLarge(std::size_t payload_bytes) const;
+  // Takeover: the end of the records a dead writer published from `commit`.
+  [[nodiscard]] std::uint64_t EndOfPublishedRecords(std::uint64_t commit,
+                                                    std::uint64_t generation) const noexcept;
   void Wake() noexcept;
   // Tethered mode: waits until every live tethered reader has read the bytes
   // below end - capacity; returns the reserve to publish (end or beyond).
   std::uint64_t TetheredReserve(std::uint64_t end) noexcept;
   std::uint64_t MinTetheredPosition(bool check_liveness) noexcept;
 
-  std::uint64_t position_ = 0;            // == the last commit this writer stored
+  // The position after the last published record takeover included, which
+  // equals the last commit this writer stored.
+  std::uint64_t position_ = 0;
   std::uint64_t reserve_published_ = 0;   // the last reserve this writer stored
+  // The high halves of this generation's header words, in place
+  // (layout::RecordKind << 32).
+  std::uint64_t data_kind_ = 0;
+  std::uint64_t padding_kind_ = 0;
   std::uint64_t reserve_ahead_ = 0;
   std::uint64_t claim_start_ = 0;
   std::uint32_t claim_length_ = 0;
@@ -508,24 +548,27 @@ class Reader : public IWrapper {
   template <class Deliver>
   ReadResult ReadOne(Deliver&& deliver) noexcept {
     for (;;) {
-      if (position_ == cached_commit_) {
-        // Readers touch the writer's commit line only when caught up.
-        const ReadStatus status = ReloadCommit();
-        if (status != ReadStatus::kMessage) return {status, 0};
-      }
-      if (cached_commit_ - position_ > capacity_) [[unlikely]] return Lapped(false);
       const std::uint64_t offset = position_ & mask_;
       std::byte* record = data() + offset;
-      const std::uint64_t header = detail::LoadWord(record);
+      // [H2] pairs with the writer's header store [H1]: a header of this
+      // stream seen here means its payload is visible too.
+      const std::uint64_t header = detail::LoadHeader(record);
+      const std::uint64_t kind = header >> 32;
+      if (position_ == cached_commit_ && kind != data_kind_ && kind != padding_kind_) {
+        // Caught up, and no record of this stream here: "nothing yet" (0),
+        // or another generation's record. Only now touch the writer's lines
+        // (commit, generation, closed): never per message.
+        const ReadStatus status = ReloadCommit();
+        if (status != ReadStatus::kMessage) return {status, 0};
+        continue;
+      }
+      if (cached_commit_ - position_ > capacity_) [[unlikely]] return Lapped(false);
       const auto length = static_cast<std::uint32_t>(header);
-      const auto type = static_cast<std::uint32_t>(header >> 32);
       const std::uint64_t record_bytes = layout::AlignedRecordBytes(length);
       // The header may be garbage if the writer lapped us: bound it before use.
-      const bool fits = offset + record_bytes <= capacity_ &&
-                        record_bytes <= cached_commit_ - position_;
-      const bool is_data = type == layout::kDataRecordType && length <= max_message_;
-      const bool is_padding =
-          type == layout::kPaddingRecordType && offset + record_bytes == capacity_;
+      const bool fits = offset + record_bytes <= capacity_;
+      const bool is_data = kind == data_kind_ && length <= max_message_;
+      const bool is_padding = kind == padding_kind_ && offset + record_bytes == capacity_;
       if (!fits || !(is_data || is_padding)) [[unlikely]] {
         return Overwritten() ? Lapped(false) : ReadResult{ReadStatus::kCorrupt, 0};
       }
@@ -533,6 +576,9 @@ class Reader : public IWrapper {
       if (Overwritten()) [[unlikely]] return Lapped(true);
       if (!delivered) return {ReadStatus::kBufferTooSmall, length};
       position_ += record_bytes;
+      // A record found by its header is committed, whether or not the
+      // writer's commit store has followed yet.
+      if (position_ > cached_commit_) cached_commit_ = position_;
       if (is_padding) continue;
       ++messages_read_;
       // Release: the writer (tethered mode) may overwrite these bytes once it
@@ -552,6 +598,9 @@ class Reader : public IWrapper {
   }
 
   ReadStatus ReloadCommit() noexcept;  // cold-ish: only when caught up
+  // Spins until a record of this stream appears at position_, at most
+  // `polls` times (ReadFor's spinning; ReadOne then reads it).
+  void PollHeader(std::uint32_t polls) const noexcept;
   [[nodiscard]] std::uint64_t LivenessIntervalNs() const noexcept {
     return static_cast<std::uint64_t>(
         std::chrono::nanoseconds(options_.liveness_interval).count());
@@ -571,6 +620,10 @@ class Reader : public IWrapper {
   std::uint64_t position_ = 0;
   std::uint64_t cached_commit_ = 0;
   std::uint64_t attached_generation_ = 0;
+  // The high halves of the attached generation's header words
+  // (layout::RecordKind): a header is this stream's record if it matches.
+  std::uint64_t data_kind_ = 0;
+  std::uint64_t padding_kind_ = 0;
   std::uint64_t next_liveness_check_ns_ = 0;
   std::uint64_t messages_read_ = 0;
   std::uint64_t laps_ = 0;

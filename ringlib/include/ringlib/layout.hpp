@@ -25,15 +25,31 @@ namespace ringlib::layout {
 
 inline constexpr std::size_t kLineBytes = 128;
 inline constexpr std::uint64_t kMagic = 0x31474e4952424c52ULL;  // "RLBRING1" little-endian
-inline constexpr std::uint32_t kLayoutVersion = 1;
+inline constexpr std::uint32_t kLayoutVersion = 2;
 inline constexpr std::uint32_t kInitializedValue = 0x52454459;  // "READY"
 
-// Records: an 8-byte header word (payload length in the low 32 bits, type in
-// the high 32 bits), then the payload, padded to 8 bytes.
+// Records: an 8-byte header word, then the payload, padded to 8 bytes.
+//   bits  0-31  payload length
+//   bits 32-47  record type
+//   bits 48-63  the low 16 bits of the generation of the writer that wrote it
+// The writer stores the header word last (release), so it publishes its
+// record: a reader polls the header word at its position, not the commit
+// word. The word after the last record is 0 ("nothing yet"): the writer
+// zeroes it before it publishes the record in front of it. A valid header is
+// never 0 (the type is not). docs/design.md, "Ordering protocol".
 inline constexpr std::uint64_t kRecordHeaderBytes = 8;
 inline constexpr std::uint64_t kRecordAlignment = 8;
 inline constexpr std::uint32_t kDataRecordType = 1;
 inline constexpr std::uint32_t kPaddingRecordType = 2;  // PADDING_MSG_TYPE_ID in Aeron's terms
+
+// The high 32 bits of a header word: type and generation tag.
+constexpr std::uint64_t RecordKind(std::uint32_t type, std::uint64_t generation) noexcept {
+  return (std::uint64_t{type} & 0xffff) | ((generation & 0xffff) << 16);
+}
+constexpr std::uint64_t RecordHeader(std::uint64_t payload_bytes, std::uint32_t type,
+                                     std::uint64_t generation) noexcept {
+  return payload_bytes | (RecordKind(type, generation) << 32);
+}
 
 // The ring's message limit: below 2^16 bytes.
 inline constexpr std::uint64_t kMaxMessageBytes = 65535;
