@@ -263,8 +263,7 @@ Writer::Writer(const std::string& ring_name, const WriterOptions& options, Attac
     // old one to reload commit and compare the generation (acquire).
     generation = segment_->header.generation.fetch_add(1, std::memory_order_release) + 1;
   }
-  data_kind_ = layout::RecordKind(layout::kDataRecordType, generation) << 32;
-  padding_kind_ = layout::RecordKind(layout::kPaddingRecordType, generation) << 32;
+  kinds_ = layout::KindsOf(generation);
   segment_->writer.start_time_ticks.store(ProcessStartTimeTicks(), std::memory_order_relaxed);
   segment_->writer.pid.store(static_cast<std::int32_t>(::getpid()), std::memory_order_relaxed);
   segment_->writer.closed.store(0, std::memory_order_release);
@@ -330,24 +329,17 @@ std::uint64_t Writer::EndOfPublishedRecords(std::uint64_t commit,
                                             std::uint64_t generation) const noexcept {
   // The previous writer is dead (we hold the writer lock): its records are
   // stable. At most a padding record and one data record lie beyond its
-  // commit; the walk is bounded by its reserve anyway, and stops at the
-  // first word that is not a whole record of that generation ("nothing
-  // yet" after a well-formed stream).
-  const std::uint64_t data_kind = layout::RecordKind(layout::kDataRecordType, generation);
-  const std::uint64_t padding_kind = layout::RecordKind(layout::kPaddingRecordType, generation);
+  // commit (which the caller aligned); the walk is bounded by its reserve
+  // anyway, and stops at the first word that is not a whole record of that
+  // generation ("nothing yet" after a well-formed stream).
+  const layout::RecordKinds kinds = layout::KindsOf(generation);
   const std::uint64_t reserve = segment_->reserve.value.load(std::memory_order_acquire);
   std::uint64_t position = commit;
-  while (position % layout::kRecordAlignment == 0 && position < reserve &&
-         position - commit < capacity_) {
+  while (position < reserve && position - commit < capacity_) {
     const std::uint64_t offset = position & mask_;
-    const std::uint64_t header = detail::LoadHeader(data() + offset);
-    const auto length = static_cast<std::uint32_t>(header);
-    const std::uint64_t record_bytes = layout::AlignedRecordBytes(length);
-    const bool whole = offset + record_bytes <= capacity_ && position + record_bytes <= reserve;
-    const bool is_data = (header >> 32) == data_kind && length <= max_message_;
-    const bool is_padding =
-        (header >> 32) == padding_kind && offset + record_bytes == capacity_;
-    if (!whole || !(is_data || is_padding)) break;
+    const std::uint64_t record_bytes = layout::WholeRecordBytes(
+        detail::LoadHeader(data() + offset), offset, capacity_, max_message_, kinds);
+    if (record_bytes == 0 || position + record_bytes > reserve) break;
     position += record_bytes;
   }
   return position;
@@ -414,8 +406,7 @@ Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
   // is the next record's: the writer zeroed it before storing this commit.
   position_ = segment_->commit.value.load(std::memory_order_acquire);
   cached_commit_ = position_;
-  data_kind_ = layout::RecordKind(layout::kDataRecordType, attached_generation_);
-  padding_kind_ = layout::RecordKind(layout::kPaddingRecordType, attached_generation_);
+  kinds_ = layout::KindsOf(attached_generation_);
   // The first liveness check is one interval after attaching, not at the
   // first empty poll: a reader that first finds the ring empty only after
   // its writer was replaced would otherwise call that writer dead at once,
@@ -439,8 +430,7 @@ Reader::Reader(Reader&& other) noexcept
       position_(other.position_),
       cached_commit_(other.cached_commit_),
       attached_generation_(other.attached_generation_),
-      data_kind_(other.data_kind_),
-      padding_kind_(other.padding_kind_),
+      kinds_(other.kinds_),
       next_liveness_check_ns_(other.next_liveness_check_ns_),
       messages_read_(other.messages_read_),
       laps_(other.laps_),
@@ -591,7 +581,7 @@ ReadResult Reader::ReadFor(std::span<std::byte> out, std::chrono::nanoseconds ti
   // times a round, with PAUSE); TryRead's full check (commit, generation,
   // closed, liveness) runs once a round. The futex and yield strategies back
   // off after kSpinsBeforeBackoff rounds: 128 polls, as many as before the
-  // polls were lean, about 10 us here.
+  // polls were lean.
   constexpr std::uint32_t kSpinsBeforeBackoff = 16;
   constexpr std::uint32_t kPollsPerRound = 8;
   for (std::uint32_t idle_rounds = 0;; ++idle_rounds) {
@@ -619,8 +609,7 @@ void Reader::PollHeader(std::uint32_t polls) const noexcept {
   std::byte* header = data() + (position_ & mask_);
   for (std::uint32_t i = 0; i < polls; ++i) {
     detail::CpuRelax();
-    const std::uint64_t kind = detail::LoadHeader(header) >> 32;  // [H2], as in ReadOne
-    if (kind == data_kind_ || kind == padding_kind_) return;
+    if (kinds_.Contains(detail::LoadHeader(header) >> 32)) return;  // [H2], as in ReadOne
   }
 }
 

@@ -4,10 +4,12 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <chrono>
 #include <cstring>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -451,6 +453,22 @@ std::uint64_t HeaderWordAt(Writer& writer, std::uint64_t position) {
   return word;
 }
 
+// The reader's next TryRead delivers exactly `expected`.
+::testing::AssertionResult ReadsExactly(Reader& reader, std::span<std::byte> out,
+                                        const std::vector<std::byte>& expected) {
+  const ringlib::ReadResult result = reader.TryRead(out);
+  if (result.status != ReadStatus::kMessage) {
+    return ::testing::AssertionFailure() << "status " << static_cast<int>(result.status);
+  }
+  if (result.size != expected.size()) {
+    return ::testing::AssertionFailure() << "size " << result.size << ", expected " << expected.size();
+  }
+  if (!std::equal(expected.begin(), expected.end(), out.begin())) {
+    return ::testing::AssertionFailure() << "payload differs";
+  }
+  return ::testing::AssertionSuccess();
+}
+
 TEST(HeaderPolling, ReaderAtTheLiveEndNeverTakesLastLapsRecordForANewOne) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
@@ -463,10 +481,7 @@ TEST(HeaderPolling, ReaderAtTheLiveEndNeverTakesLastLapsRecordForANewOne) {
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
   const auto next = Payload(120, 200);
   writer.Write(next);
-  const auto result = reader.TryRead(out);
-  ASSERT_EQ(result.status, ReadStatus::kMessage);
-  ASSERT_EQ(result.size, next.size());
-  EXPECT_TRUE(std::equal(next.begin(), next.end(), out.begin()));
+  EXPECT_TRUE(ReadsExactly(reader, out, next));
 }
 
 TEST(HeaderPolling, ReaderThatSkipsPaddingFindsNothingYetAtTheStartOfTheRing) {
@@ -489,10 +504,7 @@ TEST(HeaderPolling, ReaderThatSkipsPaddingFindsNothingYetAtTheStartOfTheRing) {
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
   EXPECT_EQ(reader.position(), kSmall);
   writer.Commit();
-  const auto result = reader.TryRead(out);
-  ASSERT_EQ(result.status, ReadStatus::kMessage);
-  ASSERT_EQ(result.size, fifth.size());
-  EXPECT_TRUE(std::equal(fifth.begin(), fifth.end(), out.begin()));
+  EXPECT_TRUE(ReadsExactly(reader, out, fifth));
 }
 
 TEST(HeaderPolling, ReaderFollowsARecordPublishedByItsHeaderBeforeTheCommitStore) {
@@ -505,19 +517,14 @@ TEST(HeaderPolling, ReaderFollowsARecordPublishedByItsHeaderBeforeTheCommitStore
   // record by its header word [H1] and storing commit [C1].
   writer.segment().commit.value.store(0, std::memory_order_release);
   std::array<std::byte, 64> out{};
-  auto result = reader.TryRead(out);
-  ASSERT_EQ(result.status, ReadStatus::kMessage);
-  ASSERT_EQ(result.size, first.size());
-  EXPECT_TRUE(std::equal(first.begin(), first.end(), out.begin()));
+  ASSERT_TRUE(ReadsExactly(reader, out, first));
   // Commit trailing the reader means nothing new: not a lap, not corruption.
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
   EXPECT_EQ(reader.laps(), 0u);
   writer.segment().commit.value.store(writer.position(), std::memory_order_release);
   const auto second = Payload(40, 2);
   writer.Write(second);
-  result = reader.TryRead(out);
-  ASSERT_EQ(result.status, ReadStatus::kMessage);
-  EXPECT_TRUE(std::equal(second.begin(), second.end(), out.begin()));
+  EXPECT_TRUE(ReadsExactly(reader, out, second));
 }
 
 TEST(HeaderPolling, TakeoverContinuesAfterTheRecordsItsPredecessorPublished) {
@@ -546,9 +553,7 @@ TEST(HeaderPolling, TakeoverContinuesAfterTheRecordsItsPredecessorPublished) {
   Reader late(ring.name(), Reporting());
   const auto fourth = Payload(8, 4);
   second.Write(fourth);
-  const auto result = late.TryRead(out);
-  ASSERT_EQ(result.status, ReadStatus::kMessage);
-  EXPECT_TRUE(std::equal(fourth.begin(), fourth.end(), out.begin()));
+  EXPECT_TRUE(ReadsExactly(late, out, fourth));
 }
 
 }  // namespace

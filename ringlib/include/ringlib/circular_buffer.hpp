@@ -360,7 +360,7 @@ class Writer : public IWrapper {
       // the header of the last lap's record there ([H1] below orders this).
       detail::StoreWord(data(), 0);
       detail::StoreHeader(data() + offset, (padding_bytes - layout::kRecordHeaderBytes) |
-                                               padding_kind_);
+                                               (kinds_.padding << 32));
       start += padding_bytes;
     } else {
       EnsureReserved(start + record_bytes + layout::kRecordHeaderBytes);
@@ -387,7 +387,7 @@ class Writer : public IWrapper {
     detail::StoreWord(data() + (position_ & mask_), 0);
     // [H1] publishes the record (payload, then the zero above) to readers
     // polling its header word; pairs with their acquire load [H2].
-    detail::StoreHeader(record, claim_length_ | data_kind_);
+    detail::StoreHeader(record, claim_length_ | (kinds_.data << 32));
     // [C1] pairs with the reader's commit load [C2]. Readers that are
     // caught up poll the header word instead; commit serves attaching,
     // sleeping and lapped readers, and end of stream.
@@ -462,10 +462,7 @@ class Writer : public IWrapper {
   // equals the last commit this writer stored.
   std::uint64_t position_ = 0;
   std::uint64_t reserve_published_ = 0;   // the last reserve this writer stored
-  // The high halves of this generation's header words, in place
-  // (layout::RecordKind << 32).
-  std::uint64_t data_kind_ = 0;
-  std::uint64_t padding_kind_ = 0;
+  layout::RecordKinds kinds_;  // this writer's generation's
   std::uint64_t reserve_ahead_ = 0;
   std::uint64_t claim_start_ = 0;
   std::uint32_t claim_length_ = 0;
@@ -554,7 +551,7 @@ class Reader : public IWrapper {
       // stream seen here means its payload is visible too.
       const std::uint64_t header = detail::LoadHeader(record);
       const std::uint64_t kind = header >> 32;
-      if (position_ == cached_commit_ && kind != data_kind_ && kind != padding_kind_) {
+      if (position_ == cached_commit_ && !kinds_.Contains(kind)) {
         // Caught up, and no record of this stream here: "nothing yet" (0),
         // or another generation's record. Only now touch the writer's lines
         // (commit, generation, closed): never per message.
@@ -563,15 +560,14 @@ class Reader : public IWrapper {
         continue;
       }
       if (cached_commit_ - position_ > capacity_) [[unlikely]] return Lapped(false);
-      const auto length = static_cast<std::uint32_t>(header);
-      const std::uint64_t record_bytes = layout::AlignedRecordBytes(length);
       // The header may be garbage if the writer lapped us: bound it before use.
-      const bool fits = offset + record_bytes <= capacity_;
-      const bool is_data = kind == data_kind_ && length <= max_message_;
-      const bool is_padding = kind == padding_kind_ && offset + record_bytes == capacity_;
-      if (!fits || !(is_data || is_padding)) [[unlikely]] {
+      const std::uint64_t record_bytes =
+          layout::WholeRecordBytes(header, offset, capacity_, max_message_, kinds_);
+      if (record_bytes == 0) [[unlikely]] {
         return Overwritten() ? Lapped(false) : ReadResult{ReadStatus::kCorrupt, 0};
       }
+      const auto length = static_cast<std::uint32_t>(header);
+      const bool is_padding = kind == kinds_.padding;
       const bool delivered = is_padding || deliver(record + layout::kRecordHeaderBytes, length);
       if (Overwritten()) [[unlikely]] return Lapped(true);
       if (!delivered) return {ReadStatus::kBufferTooSmall, length};
@@ -620,10 +616,7 @@ class Reader : public IWrapper {
   std::uint64_t position_ = 0;
   std::uint64_t cached_commit_ = 0;
   std::uint64_t attached_generation_ = 0;
-  // The high halves of the attached generation's header words
-  // (layout::RecordKind): a header is this stream's record if it matches.
-  std::uint64_t data_kind_ = 0;
-  std::uint64_t padding_kind_ = 0;
+  layout::RecordKinds kinds_;  // the attached generation's
   std::uint64_t next_liveness_check_ns_ = 0;
   std::uint64_t messages_read_ = 0;
   std::uint64_t laps_ = 0;

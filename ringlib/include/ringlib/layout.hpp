@@ -50,6 +50,18 @@ constexpr std::uint64_t RecordHeader(std::uint64_t payload_bytes, std::uint32_t 
                                      std::uint64_t generation) noexcept {
   return payload_bytes | (RecordKind(type, generation) << 32);
 }
+// The kinds (high halves of the header words) of one writer generation's
+// records: a header is that stream's record only if its kind is one of them.
+struct RecordKinds {
+  std::uint64_t data = 0;
+  std::uint64_t padding = 0;
+  [[nodiscard]] constexpr bool Contains(std::uint64_t kind) const noexcept {
+    return kind == data || kind == padding;
+  }
+};
+constexpr RecordKinds KindsOf(std::uint64_t generation) noexcept {
+  return {RecordKind(kDataRecordType, generation), RecordKind(kPaddingRecordType, generation)};
+}
 
 // The ring's message limit: below 2^16 bytes.
 inline constexpr std::uint64_t kMaxMessageBytes = 65535;
@@ -64,6 +76,21 @@ constexpr std::uint64_t AlignedRecordBytes(std::uint64_t payload_bytes) noexcept
 constexpr std::uint64_t MaxMessageBytes(std::uint64_t capacity_bytes) noexcept {
   const std::uint64_t half = capacity_bytes / 2 - kRecordHeaderBytes;
   return half < kMaxMessageBytes ? half : kMaxMessageBytes;
+}
+// The one check of a header word read from the ring (it may be garbage: a
+// lap, a corrupt segment). The aligned size of the record it heads at
+// `offset` if that is a whole record of `kinds`' stream: data of at most
+// `max_message` bytes ending within the data area, or padding reaching
+// exactly its end. 0 (never a record's size) otherwise.
+constexpr std::uint64_t WholeRecordBytes(std::uint64_t header, std::uint64_t offset,
+                                         std::uint64_t capacity, std::uint64_t max_message,
+                                         RecordKinds kinds) noexcept {
+  const auto length = static_cast<std::uint32_t>(header);
+  const std::uint64_t kind = header >> 32;
+  const std::uint64_t record_bytes = AlignedRecordBytes(length);
+  const bool is_data = kind == kinds.data && length <= max_message && offset + record_bytes <= capacity;
+  const bool is_padding = kind == kinds.padding && offset + record_bytes == capacity;
+  return is_data || is_padding ? record_bytes : 0;
 }
 
 struct alignas(kLineBytes) RingHeader {
