@@ -568,11 +568,8 @@ void Reader::SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept {
   wake.sleepers.fetch_sub(1, std::memory_order_relaxed);
 }
 
-ReadResult Reader::ReadFor(std::span<std::byte> out, std::chrono::nanoseconds timeout) {
-  // A message that is already there costs no clock read: the clock is read
-  // only once the ring was found empty (it cost ~20 ns a message).
-  ReadResult result = TryRead(out);
-  if (result.status != ReadStatus::kEmpty) return result;
+ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanoseconds timeout) {
+  ReadResult result{ReadStatus::kEmpty, 0};
   const bool forever = timeout == std::chrono::nanoseconds::max();
   // Read() waits forever: no clock reads at all.
   const auto start =
@@ -613,8 +610,10 @@ void Reader::PollHeader(std::uint32_t polls) const noexcept {
   }
 }
 
-std::size_t Reader::Read(std::span<std::byte> out) {
-  const ReadResult result = ReadFor(out, std::chrono::nanoseconds::max());
+std::size_t Reader::ReadSlow(std::span<std::byte> out, ReadResult first) {
+  const ReadResult result = first.status == ReadStatus::kEmpty
+                                ? WaitAndRead(out, std::chrono::nanoseconds::max())
+                                : first;
   switch (result.status) {
     case ReadStatus::kMessage: return result.size;
     case ReadStatus::kBufferTooSmall:

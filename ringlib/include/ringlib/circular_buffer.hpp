@@ -492,7 +492,14 @@ class Reader : public IWrapper {
   // End of stream and, under LapPolicy::kReport, a lap throw ringlib::Error
   // (kWriterClosed, kWriterDead, kWriterRestarted, kLapped, kCorrupt); a
   // buffer smaller than the message throws kInvalidArgument.
-  std::size_t Read(std::span<std::byte> out);
+  std::size_t Read(std::span<std::byte> out) {
+    // Inline fast path: a message that is already there costs no call into
+    // the waiting code. Out of line, Read() took 130 instructions per 32-byte
+    // message instead of 80 (callgrind), 14.4 ns instead of 9.5 ns.
+    const ReadResult result = TryRead(out);
+    if (result.status == ReadStatus::kMessage) [[likely]] return result.size;
+    return ReadSlow(out, result);
+  }
 
   // Non-blocking: copies at most one message into `out`.
   ReadResult TryRead(std::span<std::byte> out) noexcept {
@@ -504,7 +511,13 @@ class Reader : public IWrapper {
   }
 
   // Waits up to `timeout` for a message (ReadStatus::kTimedOut otherwise).
-  ReadResult ReadFor(std::span<std::byte> out, std::chrono::nanoseconds timeout);
+  ReadResult ReadFor(std::span<std::byte> out, std::chrono::nanoseconds timeout) {
+    // Inline fast path, as Read(). The clock is read only once the ring was
+    // found empty (a read per message cost ~20 ns).
+    const ReadResult result = TryRead(out);
+    if (result.status != ReadStatus::kEmpty) [[likely]] return result;
+    return WaitAndRead(out, timeout);
+  }
 
   // Zero-copy: `consume(std::span<const std::byte>)` sees the bytes in place,
   // and only afterwards are they validated. If the result is kLapped, those
@@ -594,6 +607,11 @@ class Reader : public IWrapper {
   }
 
   ReadStatus ReloadCommit() noexcept;  // cold-ish: only when caught up
+  // Read()'s slow path: waits for a message after `first` found none; throws
+  // for any end of stream, lap or error.
+  std::size_t ReadSlow(std::span<std::byte> out, ReadResult first);
+  // ReadFor()'s slow path, entered after TryRead found the ring empty.
+  ReadResult WaitAndRead(std::span<std::byte> out, std::chrono::nanoseconds timeout);
   // Spins until a record of this stream appears at position_, at most
   // `polls` times (ReadFor's spinning; ReadOne then reads it).
   void PollHeader(std::uint32_t polls) const noexcept;
