@@ -256,7 +256,7 @@ Writer::Writer(const std::string& ring_name, const WriterOptions& options, Attac
     // with the new generation starts where this writer does.
     position_ = EndOfPublishedRecords(position_, generation);
     EnsureReserved(position_ + layout::kRecordHeaderBytes);
-    detail::StoreWord(data() + (position_ & mask_), 0);  // "nothing yet", as after a Commit()
+    detail::StoreWord(data() + (position_ & mask_), 0);  // "nothing yet", as after every record
     segment_->commit.value.store(position_, std::memory_order_release);
     // Readers notice the new stream before reading anything of it: its
     // headers carry the new generation's tag, which sends a reader of the
@@ -287,7 +287,7 @@ void Writer::Close() noexcept {
 void Writer::Wake() noexcept {
   // Clear the sleeper mark and change the value in one step: (v | mark) + 1
   // is even and differs from v, so every futex_wait on an earlier value
-  // returns, and the next Commit() makes no system call unless a reader
+  // returns, and the next message makes no system call unless a reader
   // marks the word again (a stopped sleeper never does).
   auto& word = segment_->wake.wake_sequence;
   std::uint32_t value = word.load(std::memory_order_relaxed);
