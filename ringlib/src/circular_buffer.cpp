@@ -437,7 +437,9 @@ Reader::Reader(Reader&& other) noexcept
       copies_rejected_(other.copies_rejected_),
       last_lap_(other.last_lap_),
       slot_(std::exchange(other.slot_, nullptr)),
-      slot_index_(std::exchange(other.slot_index_, -1)) {}
+      slot_index_(std::exchange(other.slot_index_, -1)),
+      published_position_(other.published_position_),
+      slot_publish_interval_(other.slot_publish_interval_) {}
 
 Reader::~Reader() { ReleaseSlot(); }
 
@@ -452,6 +454,8 @@ void Reader::RegisterSlot() {
     slot.flags.store(kSlotInUse | (options_.tethered ? kSlotTethered : 0), std::memory_order_release);
     slot_ = &slot;
     slot_index_ = static_cast<int>(i);
+    published_position_ = position_;
+    slot_publish_interval_ = capacity_ / 64;
     return;
   }
   throw Error(ErrorCode::kInvalidArgument,

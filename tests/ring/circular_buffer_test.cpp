@@ -607,6 +607,39 @@ TEST(ReaderSlots, RegisteredReaderPublishesPidPositionAndLaps) {
   for (const auto& slot : writer.segment().slots) EXPECT_EQ(slot.flags.load(), 0u);
 }
 
+// A tethered writer polls the slots while it waits for room, so a reader
+// stores its position there every capacity / 64 bytes and whenever it finds
+// the ring empty, not per message.
+TEST(ReaderSlots, SlotPositionFollowsEveryCapacityOver64BytesAndExactlyWhenEmpty) {
+  RingNameGuard ring;
+  constexpr std::uint64_t kCapacity = std::uint64_t{1} << 20;
+  constexpr std::uint64_t kInterval = kCapacity / 64;  // 16 KiB
+  Writer writer(ring.name(), Capacity(kCapacity));
+  ReaderOptions options = Reporting();
+  options.register_slot = true;
+  Reader reader(ring.name(), options);
+  ASSERT_GE(reader.slot_index(), 0);
+  const auto& slot = writer.segment().slots[reader.slot_index()];
+  const std::uint64_t start = reader.position();
+  ASSERT_EQ(slot.position.load(), start);
+  for (std::uint8_t i = 0; i < 100; ++i) writer.Write(Payload(24, i));  // 32-byte records
+  std::vector<std::byte> out(64);
+  for (int i = 0; i < 99; ++i) ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  // 3,168 bytes read: below the interval, the slot still shows the start.
+  EXPECT_EQ(slot.position.load(), start);
+  for (int i = 0; i < 1000; ++i) writer.Write(Payload(24, static_cast<std::uint8_t>(i)));
+  for (int i = 0; i < 600; ++i) ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  // Past the interval: published, at most one interval behind.
+  EXPECT_GT(slot.position.load(), start);
+  EXPECT_LE(slot.position.load(), reader.position());
+  EXPECT_LT(reader.position() - slot.position.load(), kInterval);
+  while (reader.TryRead(out).status == ReadStatus::kMessage) {
+  }
+  EXPECT_EQ(reader.messages_read(), 1100u);
+  // Found the ring empty: the exact position.
+  EXPECT_EQ(slot.position.load(), reader.position());
+}
+
 TEST(ReaderSlots, TwoRegisteredReadersGetDifferentSlots) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
