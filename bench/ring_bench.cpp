@@ -540,18 +540,28 @@ struct Variant {
   ringlib::IdleStrategy idle;
 };
 
-// Both atomic ping-pongs again, now; the faster by p50 (nullopt if both failed).
+// The limit: the faster (by p50) of the plain and the PAUSE atomic
+// ping-pong, whichever ran; nullptr if neither did.
+const Percentiles* FasterPingPong(const std::optional<Percentiles>& plain,
+                                  const std::optional<Percentiles>& pause) {
+  if (plain && pause) return pause->p50 < plain->p50 ? &*pause : &*plain;
+  if (plain) return &*plain;
+  if (pause) return &*pause;
+  return nullptr;
+}
+
+// Both atomic ping-pongs again, now; the limit of those (nullopt if both failed).
 std::optional<Percentiles> AdjacentLimit(const Config& config) {
-  std::string error;
-  Percentiles plain = AtomicPingPong(config, false, error);
-  const bool plain_ok = error.empty() && plain.samples > 0;
-  error.clear();
-  Percentiles pause = AtomicPingPong(config, true, error);
-  const bool pause_ok = error.empty() && pause.samples > 0;
-  if (plain_ok && pause_ok) return pause.p50 < plain.p50 ? pause : plain;
-  if (plain_ok) return plain;
-  if (pause_ok) return pause;
-  return std::nullopt;
+  auto run = [&](bool with_pause) -> std::optional<Percentiles> {
+    std::string error;
+    Percentiles p = AtomicPingPong(config, with_pause, error);
+    if (!error.empty() || p.samples == 0) return std::nullopt;
+    return p;
+  };
+  const std::optional<Percentiles> plain = run(false);
+  const std::optional<Percentiles> pause = run(true);
+  const Percentiles* faster = FasterPingPong(plain, pause);
+  return faster != nullptr ? std::optional<Percentiles>(*faster) : std::nullopt;
 }
 
 struct LatencyResult {
@@ -562,10 +572,10 @@ struct LatencyResult {
   std::string error;
   Percentiles rtt;
   // The limit measured right before this point (the faster of the plain and
-  // the PAUSE atomic ping-pong, by p50). On a VM the two vCPUs can move
-  // between host cores while the run goes on: the limit measured at the
-  // start was once 210 ns while ringlib's round trip two minutes later was
-  // 128 ns, below any limit. The latency targets divide by this one.
+  // the PAUSE atomic ping-pong, by p50). On a VM the limit can change while
+  // the run goes on (the host may move the vCPUs): the limit measured at
+  // the start was once 210 ns while ringlib's round trip later in the same
+  // run was 128 ns. The latency targets divide by this one.
   std::optional<Percentiles> adjacent_limit;
   std::string describe;
 };
@@ -982,15 +992,8 @@ double MemcpyFor(const Results& r, std::size_t size) {
   return 0;
 }
 
-// The limit is the faster of the two atomic ping-pongs (by p50).
-const Percentiles* LimitRtt(const Results& r) {
-  if (r.atomic_rtt && r.atomic_rtt_pause) {
-    return r.atomic_rtt_pause->p50 < r.atomic_rtt->p50 ? &*r.atomic_rtt_pause : &*r.atomic_rtt;
-  }
-  if (r.atomic_rtt) return &*r.atomic_rtt;
-  if (r.atomic_rtt_pause) return &*r.atomic_rtt_pause;
-  return nullptr;
-}
+// The limit at the start of the run.
+const Percentiles* LimitRtt(const Results& r) { return FasterPingPong(r.atomic_rtt, r.atomic_rtt_pause); }
 
 void ComputeTargets(Results& r) {
   auto add = [&](Target t) { r.targets.push_back(std::move(t)); };

@@ -406,6 +406,7 @@ Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
   // is the next record's: the writer zeroed it before storing this commit.
   position_ = segment_->commit.value.load(std::memory_order_acquire);
   cached_commit_ = position_;
+  next_publish_ = position_ + capacity_ / 64;  // RegisterSlot stores position_ in the slot
   kinds_ = layout::KindsOf(attached_generation_);
   // The first liveness check is one interval after attaching, not at the
   // first empty poll: a reader that first finds the ring empty only after
@@ -438,8 +439,7 @@ Reader::Reader(Reader&& other) noexcept
       last_lap_(other.last_lap_),
       slot_(std::exchange(other.slot_, nullptr)),
       slot_index_(std::exchange(other.slot_index_, -1)),
-      published_position_(other.published_position_),
-      slot_publish_interval_(other.slot_publish_interval_) {}
+      next_publish_(other.next_publish_) {}
 
 Reader::~Reader() { ReleaseSlot(); }
 
@@ -454,8 +454,6 @@ void Reader::RegisterSlot() {
     slot.flags.store(kSlotInUse | (options_.tethered ? kSlotTethered : 0), std::memory_order_release);
     slot_ = &slot;
     slot_index_ = static_cast<int>(i);
-    published_position_ = position_;
-    slot_publish_interval_ = capacity_ / 64;
     return;
   }
   throw Error(ErrorCode::kInvalidArgument,

@@ -260,6 +260,17 @@ inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) no
   std::memcpy(dst, src, n);
 #endif
 }
+// Write()'s copy into its record (and, under TSan, Commit()'s from staging).
+// In normal builds payloads of 8 to 64 bytes are copied in 8-byte words: a
+// wider load that spans a fresh narrower store to the caller's buffer (a
+// sequence number stamped just before Write, say) cannot take its bytes
+// from the store buffer, and waits until that store and every store before
+// it, the last message's ring stores included, reach the cache. With a
+// reader on another core holding those lines, that serialised the writer:
+// two processes, 32-byte messages stamped with a sequence number, one
+// tethered reader, 41-72 M/s with memcpy against 94-109 M/s with words
+// (three runs each). The last word may overlap the one before it and stays
+// inside the payload.
 inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
 #if RINGLIB_TSAN
   auto* words = reinterpret_cast<std::uint64_t*>(dst);
@@ -275,20 +286,6 @@ inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noex
     std::atomic_ref<std::uint64_t>(words[i / 8]).store(w, kTsanCopyStore);
   }
 #else
-  std::memcpy(dst, src, n);
-#endif
-}
-// Write()'s copy into its record. Payloads of 8 to 64 bytes are copied in
-// 8-byte words: a wider load that spans a fresh narrower store to the
-// caller's buffer (a sequence number stamped just before Write, say) cannot
-// take its bytes from the store buffer, and waits until that store and every
-// store before it, the last message's ring stores included, reach the
-// cache. With a reader on another core holding those lines, that serialised
-// the writer: two processes, 32-byte messages stamped with a sequence
-// number, one tethered reader, 41-72 M/s with memcpy against 94-109 M/s
-// with words (three runs each). The last word may overlap the one before it
-// and stays inside the payload.
-inline void CopyPayloadToRecord(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
   if (n >= 8 && n <= 64) {
     const std::size_t last = n - 8;
     std::size_t i = 0;
@@ -298,6 +295,7 @@ inline void CopyPayloadToRecord(std::byte* dst, const std::byte* src, std::size_
     return;
   }
   if (n != 0) std::memcpy(dst, src, n);
+#endif
 }
 inline std::uint64_t LoadWord(std::byte* at) noexcept {
   return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(at))
@@ -365,11 +363,7 @@ class Writer : public IWrapper {
     // Straight into the ring, without Claim()'s member bookkeeping: the
     // writer's floor is its stores (about ten per message), so two fewer
     // is measurable.
-#if RINGLIB_TSAN
     detail::CopyToRing(record + layout::kRecordHeaderBytes, payload.data(), length);
-#else
-    detail::CopyPayloadToRecord(record + layout::kRecordHeaderBytes, payload.data(), length);
-#endif
     Publish(record, start + layout::AlignedRecordBytes(length), static_cast<std::uint32_t>(length));
   }
 
@@ -637,12 +631,14 @@ class Reader : public IWrapper {
       if (position_ > cached_commit_) cached_commit_ = position_;
       if (is_padding) continue;
       ++messages_read_;
-      // The slot's position is published every slot_publish_interval_
-      // bytes and whenever the ring is found empty, not per message: a
+      // The slot's position is published every capacity / 64 bytes (16 KiB
+      // for 1 MiB) and whenever the ring is found empty, not per message: a
       // tethered writer waiting for room polls that line, and each of its
       // polls made the reader's next per-message store miss (a reader a ring
-      // behind, 32-byte messages: 62-94 M/s before, 118-125 M/s after).
-      if (position_ - published_position_ >= slot_publish_interval_) [[unlikely]] PublishPosition();
+      // behind, 32-byte messages: 62-94 M/s before, 118-125 M/s after). A
+      // tethered writer therefore waits for at most capacity / 64 bytes more
+      // than it must (it waits for a block of capacity / 16 anyway).
+      if (position_ >= next_publish_) [[unlikely]] PublishPosition();
       return {ReadStatus::kMessage, length};
     }
   }
@@ -677,9 +673,8 @@ class Reader : public IWrapper {
   // Release: the writer (tethered mode) may overwrite the bytes below this
   // position once it sees it (pairs with its acquire in MinTetheredPosition).
   void PublishPosition() noexcept {
-    if (slot_ == nullptr) return;
-    slot_->position.store(position_, std::memory_order_release);
-    published_position_ = position_;
+    if (slot_ != nullptr) slot_->position.store(position_, std::memory_order_release);
+    next_publish_ = position_ + capacity_ / 64;
   }
 
   static SharedMemory AttachReader(const std::string& ring_name, const ReaderOptions& options);
@@ -696,12 +691,9 @@ class Reader : public IWrapper {
   LapInfo last_lap_{};
   layout::ReaderSlot* slot_ = nullptr;
   int slot_index_ = -1;
-  // The position last stored in the slot, and how far the reader may get
-  // past it before storing again: capacity / 64 (16 KiB for 1 MiB). A
-  // tethered writer therefore waits for at most that much more than it must
-  // (it waits for a block of capacity / 16). Without a slot: never.
-  std::uint64_t published_position_ = 0;
-  std::uint64_t slot_publish_interval_ = ~std::uint64_t{0};
+  // The position at which ReadOne publishes next: capacity / 64 bytes past
+  // the last published one (stored in the slot, if there is one).
+  std::uint64_t next_publish_ = 0;
 };
 
 }  // namespace CircularBuffer
