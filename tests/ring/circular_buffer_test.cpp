@@ -463,6 +463,52 @@ TEST(CircularBuffer, CorruptHeaderWithoutOverwriteIsReportedNotDelivered) {
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
 }
 
+// A header of this stream whose record would fit in the ring but whose
+// length is above the ring's message limit: no writer writes it.
+TEST(CircularBuffer, HeaderAboveTheMessageLimitIsCorruptEvenIfItFitsInTheRing) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  writer.Write(Payload(16, 1));
+  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
+  std::uint64_t header = 0;
+  std::memcpy(&header, data, 8);
+  const std::uint64_t length = 2100;  // above max_message_bytes (2040); 2108 bytes fit in 4096
+  ASSERT_GT(length, writer.max_message_bytes());
+  header = (header & ~std::uint64_t{0xffffffff}) | length;
+  std::memcpy(data, &header, 8);
+  std::vector<std::byte> out(kSmall);
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
+  EXPECT_EQ(reader.position(), 0u);
+}
+
+// A header of this stream with a length below the message limit, but whose
+// record would run past the end of the data area: Read's inline fast path
+// must not copy it (it would read past the mapping), and the full check
+// reports it as corrupt.
+TEST(CircularBuffer, HeaderWhoseRecordWouldRunPastTheRingsEndIsCorruptNotDelivered) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  std::vector<std::byte> out(writer.max_message_bytes());
+  for (int i = 0; i < 3; ++i) {
+    writer.Write(Payload(1000, static_cast<std::uint8_t>(i)));
+    ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  }
+  const std::uint64_t at = reader.position();  // 3 x 1008 = 3024
+  writer.Write(Payload(16, 9));
+  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
+  std::uint64_t header = 0;
+  std::memcpy(&header, data + at, 8);
+  const std::uint64_t length = 1500;  // below max_message_bytes (2040); 3024 + 1508 > 4096
+  ASSERT_LT(length, writer.max_message_bytes());
+  ASSERT_GT(at + ringlib::layout::AlignedRecordBytes(length), kSmall);
+  header = (header & ~std::uint64_t{0xffffffff}) | length;
+  std::memcpy(data + at, &header, 8);
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
+  EXPECT_EQ(reader.position(), at);
+}
+
 // Readers poll the header word at their position, not the commit word
 // (docs/design.md, "Ordering protocol"). The tests below pin what makes that
 // safe: the word after the last record reads "nothing yet", also after a

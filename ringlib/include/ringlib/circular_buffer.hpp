@@ -591,8 +591,41 @@ class Reader : public IWrapper {
   [[nodiscard]] int slot_index() const noexcept { return slot_index_; }
 
  private:
+  // The common case inline: a data record of this stream that lies within
+  // the ring and is not more than a ring behind the last commit seen.
+  // Everything else (padding, nothing yet, a lap, a header to reject, a
+  // buffer too small) goes to ReadOneSlow, which checks it all again.
   template <class Deliver>
   ReadResult ReadOne(Deliver&& deliver) noexcept {
+    // Members in locals before the acquire load below, which the compiler
+    // may not move loads across: read once, not after the header again.
+    const std::uint64_t position = position_;
+    const std::uint64_t offset = position & mask_;
+    const std::uint64_t capacity = capacity_;
+    const bool behind_by_less_than_a_ring = cached_commit_ - position <= capacity;
+    const std::uint64_t data_kind = kinds_.data;
+    const std::uint64_t max_message = max_message_;
+    std::byte* const record = data() + offset;
+    // [H2] pairs with the writer's header store [H1]: a header of this
+    // stream seen here means its payload is visible too.
+    const std::uint64_t header = detail::LoadHeader(record);
+    const auto length = static_cast<std::uint32_t>(header);
+    const std::uint64_t record_bytes = layout::AlignedRecordBytes(length);
+    // The header may be garbage if the writer lapped us: it is bounded here
+    // (the same checks as layout::WholeRecordBytes for data) before use.
+    if ((header >> 32) == data_kind && length <= max_message &&
+        offset + record_bytes <= capacity && behind_by_less_than_a_ring) [[likely]] {
+      if (deliver(record + layout::kRecordHeaderBytes, length)) [[likely]] {
+        if (Overwritten()) [[unlikely]] return Lapped(true);
+        return Delivered(position + record_bytes, length);
+      }
+    }
+    return ReadOneSlow(deliver);  // a copy: the fast path keeps it in registers
+  }
+
+  // Every case, the common one included (ReadOne's checks are repeated).
+  template <class Deliver>
+  [[gnu::noinline]] ReadResult ReadOneSlow(Deliver deliver) noexcept {
     for (;;) {
       const std::uint64_t offset = position_ & mask_;
       std::byte* record = data() + offset;
@@ -625,22 +658,31 @@ class Reader : public IWrapper {
       const bool delivered = is_padding || deliver(record + layout::kRecordHeaderBytes, length);
       if (Overwritten()) [[unlikely]] return Lapped(true);
       if (!delivered) return {ReadStatus::kBufferTooSmall, length};
-      position_ += record_bytes;
-      // A record found by its header is committed, whether or not the
-      // writer's commit store has followed yet.
-      if (position_ > cached_commit_) cached_commit_ = position_;
-      if (is_padding) continue;
-      ++messages_read_;
-      // The slot's position is published every capacity / 64 bytes (16 KiB
-      // for 1 MiB) and whenever the ring is found empty, not per message: a
-      // tethered writer waiting for room polls that line, and each of its
-      // polls made the reader's next per-message store miss (a reader a ring
-      // behind, 32-byte messages: 62-94 M/s before, 118-125 M/s after). A
-      // tethered writer therefore waits for at most capacity / 64 bytes more
-      // than it must (it waits for a block of capacity / 16 anyway).
-      if (position_ >= next_publish_) [[unlikely]] PublishPosition();
-      return {ReadStatus::kMessage, length};
+      if (!is_padding) return Delivered(position_ + record_bytes, length);
+      MovePast(position_ + record_bytes);
     }
+  }
+
+  // Moves past a record read whole that ends at `next`. A record found by
+  // its header is committed, whether or not the writer's commit store has
+  // followed yet.
+  void MovePast(std::uint64_t next) noexcept {
+    position_ = next;
+    if (next > cached_commit_) cached_commit_ = next;
+  }
+  // Moves past a delivered message of `length` bytes that ends at `next`.
+  ReadResult Delivered(std::uint64_t next, std::uint32_t length) noexcept {
+    MovePast(next);
+    ++messages_read_;
+    // The slot's position is published every capacity / 64 bytes (16 KiB
+    // for 1 MiB) and whenever the ring is found empty, not per message: a
+    // tethered writer waiting for room polls that line, and each of its
+    // polls made the reader's next per-message store miss (a reader a ring
+    // behind, 32-byte messages: 62-94 M/s before, 118-125 M/s after). A
+    // tethered writer therefore waits for at most capacity / 64 bytes more
+    // than it must (it waits for a block of capacity / 16 anyway).
+    if (next >= next_publish_) [[unlikely]] PublishPosition();
+    return {ReadStatus::kMessage, length};
   }
 
   // Step 4-5: were the bytes at position_ overwritten while we read them?
