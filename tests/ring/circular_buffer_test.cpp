@@ -463,6 +463,21 @@ TEST(CircularBuffer, CorruptHeaderWithoutOverwriteIsReportedNotDelivered) {
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
 }
 
+std::uint64_t HeaderWordAt(Writer& writer, std::uint64_t position) {
+  const auto* data = reinterpret_cast<const std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
+  std::uint64_t word = 0;
+  std::memcpy(&word, data + (position & (writer.capacity_bytes() - 1)), sizeof word);
+  return word;
+}
+
+// Rewrites the length of the record header at `position`, keeping its type
+// and generation: a header of this stream that no writer wrote.
+void SetRecordLength(Writer& writer, std::uint64_t position, std::uint64_t length) {
+  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
+  const std::uint64_t header = (HeaderWordAt(writer, position) & ~std::uint64_t{0xffffffff}) | length;
+  std::memcpy(data + (position & (writer.capacity_bytes() - 1)), &header, sizeof header);
+}
+
 // A header of this stream whose record would fit in the ring but whose
 // length is above the ring's message limit: no writer writes it.
 TEST(CircularBuffer, HeaderAboveTheMessageLimitIsCorruptEvenIfItFitsInTheRing) {
@@ -470,13 +485,9 @@ TEST(CircularBuffer, HeaderAboveTheMessageLimitIsCorruptEvenIfItFitsInTheRing) {
   Writer writer(ring.name(), Capacity(kSmall));
   Reader reader(ring.name(), Reporting());
   writer.Write(Payload(16, 1));
-  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
-  std::uint64_t header = 0;
-  std::memcpy(&header, data, 8);
   const std::uint64_t length = 2100;  // above max_message_bytes (2040); 2108 bytes fit in 4096
   ASSERT_GT(length, writer.max_message_bytes());
-  header = (header & ~std::uint64_t{0xffffffff}) | length;
-  std::memcpy(data, &header, 8);
+  SetRecordLength(writer, 0, length);
   std::vector<std::byte> out(kSmall);
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
   EXPECT_EQ(reader.position(), 0u);
@@ -497,14 +508,10 @@ TEST(CircularBuffer, HeaderWhoseRecordWouldRunPastTheRingsEndIsCorruptNotDeliver
   }
   const std::uint64_t at = reader.position();  // 3 x 1008 = 3024
   writer.Write(Payload(16, 9));
-  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
-  std::uint64_t header = 0;
-  std::memcpy(&header, data + at, 8);
   const std::uint64_t length = 1500;  // below max_message_bytes (2040); 3024 + 1508 > 4096
   ASSERT_LT(length, writer.max_message_bytes());
   ASSERT_GT(at + ringlib::layout::AlignedRecordBytes(length), kSmall);
-  header = (header & ~std::uint64_t{0xffffffff}) | length;
-  std::memcpy(data + at, &header, 8);
+  SetRecordLength(writer, at, length);
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
   EXPECT_EQ(reader.position(), at);
 }
@@ -515,13 +522,6 @@ TEST(CircularBuffer, HeaderWhoseRecordWouldRunPastTheRingsEndIsCorruptNotDeliver
 // wrap, so a caught-up reader never takes last lap's record for a new one;
 // commit may trail a reader; a writer taking over continues after every
 // record its predecessor published.
-
-std::uint64_t HeaderWordAt(Writer& writer, std::uint64_t position) {
-  const auto* data = reinterpret_cast<const std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
-  std::uint64_t word = 0;
-  std::memcpy(&word, data + (position & (writer.capacity_bytes() - 1)), sizeof word);
-  return word;
-}
 
 // The reader's next TryRead delivers exactly `expected`.
 ::testing::AssertionResult ReadsExactly(Reader& reader, std::span<std::byte> out,

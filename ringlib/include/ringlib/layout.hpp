@@ -82,14 +82,23 @@ constexpr std::uint64_t MaxMessageBytes(std::uint64_t capacity_bytes) noexcept {
 // `offset` if that is a whole record of `kinds`' stream: data of at most
 // `max_message` bytes ending within the data area, or padding reaching
 // exactly its end. 0 (never a record's size) otherwise.
+// WholeDataRecordBytes is its data half, which Reader's inline path checks
+// alone (data records only: 0 for padding).
+constexpr std::uint64_t WholeDataRecordBytes(std::uint64_t header, std::uint64_t offset,
+                                             std::uint64_t capacity, std::uint64_t max_message,
+                                             std::uint64_t data_kind) noexcept {
+  const auto length = static_cast<std::uint32_t>(header);
+  const std::uint64_t record_bytes = AlignedRecordBytes(length);
+  const bool is_data = (header >> 32) == data_kind && length <= max_message &&
+                       offset + record_bytes <= capacity;
+  return is_data ? record_bytes : 0;
+}
 constexpr std::uint64_t WholeRecordBytes(std::uint64_t header, std::uint64_t offset,
                                          std::uint64_t capacity, std::uint64_t max_message,
                                          RecordKinds kinds) noexcept {
-  const auto length = static_cast<std::uint32_t>(header);
-  const std::uint64_t kind = header >> 32;
-  const std::uint64_t record_bytes = AlignedRecordBytes(length);
-  const bool is_data = kind == kinds.data && length <= max_message && offset + record_bytes <= capacity;
-  const bool is_padding = kind == kinds.padding && offset + record_bytes == capacity;
+  const std::uint64_t record_bytes = AlignedRecordBytes(static_cast<std::uint32_t>(header));
+  const bool is_data = WholeDataRecordBytes(header, offset, capacity, max_message, kinds.data) != 0;
+  const bool is_padding = (header >> 32) == kinds.padding && offset + record_bytes == capacity;
   return is_data || is_padding ? record_bytes : 0;
 }
 
