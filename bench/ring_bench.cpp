@@ -719,6 +719,13 @@ struct WriterCostResult {
   double wall_ns_per_write = 0;  // median of trials, wall clock
   std::uint64_t reader_messages = 0;
   std::uint64_t reader_laps = 0;
+  // Messages the writer wrote (warm-up included), and the share of them an
+  // active reader read on average. The writer's cost with a reader depends
+  // on it: a reader that keeps up pulls each line right after the writer
+  // wrote it; one that fell behind and is lapped again and again touches
+  // fewer lines, later (docs/benchmarks.md, "Writer cost").
+  std::uint64_t messages_written = 0;
+  double reader_share = 0;
   std::string error;
 };
 
@@ -832,6 +839,11 @@ WriterCostResult WriterCost(const Config& config, const std::string& scenario, i
   for (int r = 0; r < active; ++r) {
     result.reader_messages += area->reader_messages[r];
     result.reader_laps += area->reader_laps[r];
+  }
+  result.messages_written = writes / 10 + writes * trials_done;
+  if (active > 0 && result.messages_written > 0) {
+    result.reader_share = static_cast<double>(result.reader_messages) /
+                          (static_cast<double>(result.messages_written) * active);
   }
   return result;
 }
@@ -1228,10 +1240,10 @@ void PrintTable(const Config& config, const Results& r) {
         std::printf("%-24s FAILED: %s\n", w.scenario.c_str(), w.error.c_str());
         continue;
       }
-      std::printf("%-24s %7.2f ns  (%.2f .. %.2f; wall %.2f)  readers read %" PRIu64 " messages, lapped %" PRIu64
-                  " times\n",
-                  w.scenario.c_str(), w.ns_per_write, w.min_ns, w.max_ns, w.wall_ns_per_write, w.reader_messages,
-                  w.reader_laps);
+      std::printf("%-24s %7.2f ns  (%.2f .. %.2f; wall %.2f)  readers read %" PRIu64 " messages", w.scenario.c_str(),
+                  w.ns_per_write, w.min_ns, w.max_ns, w.wall_ns_per_write, w.reader_messages);
+      if (w.active_readers > 0) std::printf(" (%.0f %% of %" PRIu64 " each)", 100 * w.reader_share, w.messages_written);
+      std::printf(", lapped %" PRIu64 " times\n", w.reader_laps);
     }
     std::printf("\n");
   }
@@ -1419,6 +1431,8 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("max_ns", w.max_ns);
     j.Field("reader_messages", w.reader_messages);
     j.Field("reader_laps", w.reader_laps);
+    j.Field("messages_written", w.messages_written);
+    j.Field("reader_share", w.reader_share);
     j.EndObject();
   }
   j.EndArray();
