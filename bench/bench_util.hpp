@@ -147,15 +147,33 @@ inline ChildExit Reap(pid_t pid) {
   return result;
 }
 
+// The sleep of a process that polls while others are being measured (the
+// parent waiting for its children, a child waiting for a flag): 100 us at
+// first, doubling to 20 ms. The parent is not pinned, so it wakes on one of
+// the two measured CPUs; polling every 100 us or 1 ms, it preempted the
+// measured processes 1,000-10,000 times a second for the whole of every
+// point (docs/benchmarks.md, "The waiting parent").
+class PollBackoff {
+ public:
+  void Sleep() {
+    std::this_thread::sleep_for(delay_);
+    delay_ = std::min(delay_ * 2, std::chrono::microseconds(20'000));
+  }
+
+ private:
+  std::chrono::microseconds delay_{100};
+};
+
 // Waits until `flag` reaches `value` (children signalling readiness), or
 // throws after `timeout`.
 template <class Atomic, class Value>
 void AwaitAtLeast(const Atomic& flag, Value value, std::chrono::milliseconds timeout,
                   const char* what) {
   const std::uint64_t deadline = NowNs() + static_cast<std::uint64_t>(timeout.count()) * 1'000'000u;
+  PollBackoff backoff;
   while (flag.load(std::memory_order_acquire) < value) {
     if (NowNs() > deadline) throw std::runtime_error(std::string("timed out waiting for ") + what);
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
+    backoff.Sleep();
   }
 }
 

@@ -104,6 +104,7 @@ std::string ReapAll(const std::vector<pid_t>& pids, double timeout_seconds) {
   const std::uint64_t deadline = NowNs() + static_cast<std::uint64_t>(timeout_seconds * 1e9);
   std::vector<bool> done(pids.size(), false);
   std::size_t remaining = pids.size();
+  PollBackoff backoff;
   while (remaining > 0) {
     for (std::size_t i = 0; i < pids.size(); ++i) {
       if (done[i]) continue;
@@ -128,7 +129,7 @@ std::string ReapAll(const std::vector<pid_t>& pids, double timeout_seconds) {
       if (failure.empty()) failure = "timed out after " + std::to_string(timeout_seconds) + " s; children killed";
       break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    backoff.Sleep();
   }
   return failure;
 }
