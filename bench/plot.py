@@ -269,12 +269,14 @@ def write_tables(results, path):
         out.append("### Writer cost (time per Write, %d B, default mode)" % results["config"]["writer_cost_size"])
         out.append("")
         out.append("| readers | writer CPU ns per Write (median) | min .. max of trials | wall ns per Write (median) "
-                   "| messages the readers read | laps |")
-        out.append("|---|---:|---:|---:|---:|---:|")
+                   "| messages the readers read | share each active reader read | laps |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|")
         for w in results["writer_cost"]:
-            out.append("| %s | %.2f | %.2f .. %.2f | %.2f | %d | %d |" % (
+            active = w.get("active_readers", 0)
+            share = "%.0f %%" % (100 * w["reader_share"]) if active > 0 and "reader_share" in w else "-"
+            out.append("| %s | %.2f | %.2f .. %.2f | %.2f | %d | %s | %d |" % (
                 w["scenario"], w["ns_per_write"], w["min_ns"], w["max_ns"], w.get("wall_ns_per_write", 0),
-                w["reader_messages"], w["reader_laps"]))
+                w["reader_messages"], share, w["reader_laps"]))
         out.append("")
     if results["idle"]:
         out.append("### Idle reader")

@@ -724,7 +724,7 @@ struct WriterCostResult {
   // active reader read on average. The writer's cost with a reader depends
   // on it: a reader that keeps up pulls each line right after the writer
   // wrote it; one that fell behind and is lapped again and again touches
-  // fewer lines, later (docs/benchmarks.md, "Writer cost").
+  // fewer lines, later (docs/benchmarks.md, "The waiting parent").
   std::uint64_t messages_written = 0;
   double reader_share = 0;
   std::string error;
