@@ -35,6 +35,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -79,9 +80,29 @@ struct LockCensus {
   std::map<off_t, std::uint64_t> by_byte;
 };
 
+// /proc/locks as one consistent listing. The kernel lists the table a page
+// at a time, each read(2) resuming at an index, so a table that changes
+// between two reads can show a lock twice or not at all: a ring with three
+// participants was once listed with four while other tests took and dropped
+// locks (ringctl_test under a parallel ASan run). So read it whole until two
+// listings in a row agree (at most 20 times; the last one otherwise).
+std::string ReadLockTable() {
+  auto read_once = [] {
+    std::ifstream in("/proc/locks");
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  std::string previous = read_once();
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    std::string current = read_once();
+    if (current == previous) return current;
+    previous = std::move(current);
+  }
+  return previous;
+}
+
 LockCensus CensusFor(const struct stat& st) {
   LockCensus census;
-  std::ifstream locks("/proc/locks");
+  std::istringstream locks(ReadLockTable());
   const std::string device =
       fmt::format("{:02x}:{:02x}:{}", major(st.st_dev), minor(st.st_dev), st.st_ino);
   std::string line;
