@@ -470,28 +470,43 @@ void Reader::ReleaseSlot() noexcept {
   slot_index_ = -1;
 }
 
-ReadStatus Reader::ReloadCommit() noexcept {
-  // [C2] pairs with the writer's commit store [C1].
-  const std::uint64_t commit = segment_->commit.value.load(std::memory_order_acquire);
+ReadStatus Reader::ReloadCommit(std::uint64_t header) noexcept {
   if (segment_->header.generation.load(std::memory_order_acquire) != attached_generation_) {
     return ReadStatus::kWriterRestarted;
   }
-  // Commit may trail this reader: the writer publishes a record by its
-  // header word [H1] and stores commit after it.
-  if (commit > position_) {
-    cached_commit_ = commit;
-    return ReadStatus::kMessage;
+  const std::uint64_t now = detail::CoarseNowNs();
+  const bool check_due = now >= next_liveness_check_ns_;
+  // "Nothing yet" (0) with the writer's reserve within a ring of us: nothing
+  // here was overwritten, and a record the writer publishes here shows in
+  // this header word, which the next poll reads ([H1] -> [H2]). Then the
+  // commit line is left alone (but once per liveness interval, below): the
+  // writer stores it per message, and a caught-up reader that loaded it on
+  // every empty poll took it away from the writer each time. With small
+  // records zeroed ahead, that was most of what the round trip cost above
+  // the bare atomic ping-pong (docs/benchmarks.md). Any other word here
+  // (another generation's record, a corrupt header), or a reserve more than
+  // a ring ahead (a lap), checks commit at once.
+  const bool nothing_yet =
+      header == 0 && segment_->reserve.value.load(std::memory_order_relaxed) - position_ <= capacity_;
+  if (!nothing_yet || check_due) {
+    // [C2] pairs with the writer's commit store [C1].
+    const std::uint64_t commit = segment_->commit.value.load(std::memory_order_acquire);
+    // Commit may trail this reader: the writer publishes a record by its
+    // header word [H1] and stores commit after it.
+    if (commit > position_) {
+      cached_commit_ = commit;
+      return ReadStatus::kMessage;
+    }
   }
   // Caught up. Has the stream ended? `closed` is stored (release) after the
   // last commit, so reloading commit after seeing it gives the final position.
   if (segment_->writer.closed.load(std::memory_order_acquire) != 0) {
-    if (segment_->commit.value.load(std::memory_order_acquire) <= position_) {
-      return ReadStatus::kWriterClosed;
-    }
-    return ReloadCommit();
+    const std::uint64_t commit = segment_->commit.value.load(std::memory_order_acquire);
+    if (commit <= position_) return ReadStatus::kWriterClosed;
+    cached_commit_ = commit;
+    return ReadStatus::kMessage;
   }
-  const std::uint64_t now = detail::CoarseNowNs();
-  if (now >= next_liveness_check_ns_) {
+  if (check_due) {
     next_liveness_check_ns_ = now + LivenessIntervalNs();
     if (!WriterAlive() &&
         segment_->commit.value.load(std::memory_order_acquire) <= position_ &&

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <span>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -476,6 +477,85 @@ void SetRecordLength(Writer& writer, std::uint64_t position, std::uint64_t lengt
   auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
   const std::uint64_t header = (HeaderWordAt(writer, position) & ~std::uint64_t{0xffffffff}) | length;
   std::memcpy(data + (position & (writer.capacity_bytes() - 1)), &header, sizeof header);
+}
+
+// A caught-up reader leaves the writer's commit line alone while the header
+// word at its position reads "nothing yet", and loads it once per liveness
+// interval: a header zeroed under a committed record (a corrupt segment) is
+// then reported as corrupt within that interval, never delivered, and not
+// waited on for ever.
+TEST(CircularBuffer, ZeroedHeaderBelowCommitIsReportedCorruptWithinTheLivenessInterval) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.liveness_interval = std::chrono::milliseconds(10);
+  Reader reader(ring.name(), options);
+  writer.Write(Payload(16, 1));
+  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
+  const std::uint64_t zero = 0;
+  std::memcpy(data, &zero, sizeof zero);
+  std::array<std::byte, 64> out{};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  ringlib::ReadResult read{ReadStatus::kEmpty, 0};
+  while (read.status == ReadStatus::kEmpty && std::chrono::steady_clock::now() < deadline) {
+    read = reader.TryRead(out);
+  }
+  EXPECT_EQ(read.status, ReadStatus::kCorrupt);
+}
+
+// A caught-up reader that trusts a "nothing yet" word without loading
+// commit must still notice when the writer has gone a ring past it: the
+// word at its position can then be a later lap's payload that reads 0.
+// The reserve check reports the lap at the first poll, not one liveness
+// interval later (here 10 s, so only the reserve check can report it).
+TEST(CircularBuffer, CaughtUpReaderLappedOntoAZeroWordReportsTheLapAtOnce) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.liveness_interval = std::chrono::seconds(10);
+  Reader reader(ring.name(), options);
+  std::array<std::byte, 64> out{};
+  writer.Write(Payload(8, 1));
+  ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
+  ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);  // caught up at position 16
+  // 64-byte zero payloads: the next lap starts with a record at offset 0,
+  // so offset 16 then holds payload bytes, all 0.
+  const std::vector<std::byte> zeros(64);
+  while (writer.position() < kSmall + 2 * 72) writer.Write(zeros);
+  ASSERT_EQ(HeaderWordAt(writer, 16), 0u);
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kLapped);
+}
+
+// After a small record the writer may have zeroed the next header word
+// ahead of time instead of just before publishing (Writer::ZeroAhead).
+// Either way a reader at the live end must find "nothing yet" there, not
+// the last lap's bytes: here every word of the last lap looks like the
+// header of an 8-byte message of this stream.
+TEST(CircularBuffer, SmallRecordsLeaveNothingYetAfterThemOverHeaderLikeStaleBytes) {
+  for (const std::uint64_t reserve_ahead : {std::uint64_t{0}, WriterOptions::kAutoReserveAhead}) {
+    SCOPED_TRACE("reserve_ahead_bytes " + std::to_string(reserve_ahead));
+    RingNameGuard ring;
+    Writer writer(ring.name(), Capacity(kSmall, reserve_ahead));
+    const std::uint64_t fake_header = 8 | (ringlib::layout::KindsOf(writer.generation()).data << 32);
+    std::vector<std::byte> stale(64);
+    for (std::size_t at = 0; at < stale.size(); at += 8) std::memcpy(stale.data() + at, &fake_header, 8);
+    for (std::uint64_t i = 0; i < 2 * kSmall / 72 + 1; ++i) writer.Write(stale);
+    Reader reader(ring.name(), Reporting());
+    std::array<std::byte, 64> out{};
+    // Three laps of 8-, 16- and 24-byte payloads (16-, 24- and 32-byte
+    // records), so the next header word falls at every offset of a line.
+    for (int i = 0; i < static_cast<int>(3 * kSmall / 16); ++i) {
+      const std::size_t size = 8 + 8 * static_cast<std::size_t>(i % 3);
+      const auto payload = Payload(size, static_cast<std::uint8_t>(i));
+      writer.Write(payload);
+      const ringlib::ReadResult read = reader.TryRead(out);
+      ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << i;
+      ASSERT_EQ(read.size, size) << "message " << i;
+      ASSERT_TRUE(std::equal(payload.begin(), payload.end(), out.begin())) << "message " << i;
+      ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty)
+          << "the word after message " << i << " was taken for a record";
+    }
+  }
 }
 
 // A header of this stream whose record would fit in the ring but whose
