@@ -704,6 +704,7 @@ struct WriterCostArea {
   double ns_per_write[16] = {};      // wall time per Write
   double cpu_ns_per_write[16] = {};  // the writer's CPU time per Write
   int trials = 0;
+  std::uint64_t messages_written = 0;  // Writer::messages_written(), warm-up included
   std::uint64_t reader_messages[kMaxReaders] = {};
   std::uint64_t reader_laps[kMaxReaders] = {};
   char error[240] = {};
@@ -768,6 +769,7 @@ WriterCostResult WriterCost(const Config& config, const std::string& scenario, i
         area->cpu_ns_per_write[t] = static_cast<double>(cpu1 - cpu0) / static_cast<double>(writes);
       }
       area->trials = trials;
+      area->messages_written = writer.messages_written();
       area->done.store(1, std::memory_order_release);
     } catch (const std::exception& e) {
       CopyText(area->error, sizeof area->error, e.what());
@@ -841,7 +843,7 @@ WriterCostResult WriterCost(const Config& config, const std::string& scenario, i
     result.reader_messages += area->reader_messages[r];
     result.reader_laps += area->reader_laps[r];
   }
-  result.messages_written = writes / 10 + writes * trials_done;
+  result.messages_written = area->messages_written;
   if (active > 0 && result.messages_written > 0) {
     result.reader_share = static_cast<double>(result.reader_messages) /
                           (static_cast<double>(result.messages_written) * active);

@@ -85,24 +85,28 @@ struct LockCensus {
 // between two reads can show a lock twice or not at all: a ring with three
 // participants was once listed with four while other tests took and dropped
 // locks (ringctl_test under a parallel ASan run). So read it whole until two
-// listings in a row agree (at most 20 times; the last one otherwise).
-std::string ReadLockTable() {
-  auto read_once = [] {
-    std::ifstream in("/proc/locks");
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  };
-  std::string previous = read_once();
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    std::string current = read_once();
-    if (current == previous) return current;
-    previous = std::move(current);
-  }
-  return previous;
+// listings in a row agree (at most 20 times; the last one otherwise), once
+// per run of ringctl: every ring it shows is counted from the same listing.
+const std::string& LockTable() {
+  static const std::string table = [] {
+    auto read_once = [] {
+      std::ifstream in("/proc/locks");
+      return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    };
+    std::string previous = read_once();
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      std::string current = read_once();
+      if (current == previous) return current;
+      previous = std::move(current);
+    }
+    return previous;
+  }();
+  return table;
 }
 
 LockCensus CensusFor(const struct stat& st) {
   LockCensus census;
-  std::istringstream locks(ReadLockTable());
+  std::istringstream locks(LockTable());
   const std::string device =
       fmt::format("{:02x}:{:02x}:{}", major(st.st_dev), minor(st.st_dev), st.st_ino);
   std::string line;

@@ -37,9 +37,10 @@ WriterOptions Capacity(std::uint64_t capacity, std::uint64_t reserve_ahead = 0) 
   return options;
 }
 
-ReaderOptions Reporting() {
+ReaderOptions Reporting(std::chrono::milliseconds liveness_interval = ReaderOptions{}.liveness_interval) {
   ReaderOptions options;
   options.lap_policy = LapPolicy::kReport;
+  options.liveness_interval = liveness_interval;
   return options;
 }
 
@@ -451,32 +452,38 @@ TEST(CircularBuffer, ReaderRefusesASegmentWithAnotherLayoutVersionNamingBoth) {
   writer.segment().header.layout_version = ringlib::layout::kLayoutVersion;
 }
 
+// The 8-byte word of the data area at stream position `position`.
+std::byte* WordAt(Writer& writer, std::uint64_t position) {
+  return reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset +
+         (position & (writer.capacity_bytes() - 1));
+}
+
+std::uint64_t HeaderWordAt(Writer& writer, std::uint64_t position) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, WordAt(writer, position), sizeof word);
+  return word;
+}
+
+// Overwrites the word at `position` behind the writer's back (a corrupt segment).
+void SetHeaderWord(Writer& writer, std::uint64_t position, std::uint64_t word) {
+  std::memcpy(WordAt(writer, position), &word, sizeof word);
+}
+
+// Rewrites the length of the record header at `position`, keeping its type
+// and generation: a header of this stream that no writer wrote.
+void SetRecordLength(Writer& writer, std::uint64_t position, std::uint64_t length) {
+  SetHeaderWord(writer, position, (HeaderWordAt(writer, position) & ~std::uint64_t{0xffffffff}) | length);
+}
+
 TEST(CircularBuffer, CorruptHeaderWithoutOverwriteIsReportedNotDelivered) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
   Reader reader(ring.name(), Reporting());
   writer.Write(Payload(16, 1));
   // Scribble a length larger than the ring's maximum into the record header.
-  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
-  const std::uint64_t garbage = 0x0000000100100000ULL;  // type 1, length 1 MiB
-  std::memcpy(data, &garbage, 8);
+  SetHeaderWord(writer, 0, 0x0000000100100000ULL);  // type 1, length 1 MiB
   std::array<std::byte, 64> out{};
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kCorrupt);
-}
-
-std::uint64_t HeaderWordAt(Writer& writer, std::uint64_t position) {
-  const auto* data = reinterpret_cast<const std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
-  std::uint64_t word = 0;
-  std::memcpy(&word, data + (position & (writer.capacity_bytes() - 1)), sizeof word);
-  return word;
-}
-
-// Rewrites the length of the record header at `position`, keeping its type
-// and generation: a header of this stream that no writer wrote.
-void SetRecordLength(Writer& writer, std::uint64_t position, std::uint64_t length) {
-  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
-  const std::uint64_t header = (HeaderWordAt(writer, position) & ~std::uint64_t{0xffffffff}) | length;
-  std::memcpy(data + (position & (writer.capacity_bytes() - 1)), &header, sizeof header);
 }
 
 // A caught-up reader leaves the writer's commit line alone while the header
@@ -487,13 +494,9 @@ void SetRecordLength(Writer& writer, std::uint64_t position, std::uint64_t lengt
 TEST(CircularBuffer, ZeroedHeaderBelowCommitIsReportedCorruptWithinTheLivenessInterval) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
-  ReaderOptions options = Reporting();
-  options.liveness_interval = std::chrono::milliseconds(10);
-  Reader reader(ring.name(), options);
+  Reader reader(ring.name(), Reporting(std::chrono::milliseconds(10)));
   writer.Write(Payload(16, 1));
-  auto* data = reinterpret_cast<std::byte*>(&writer.segment()) + ringlib::layout::kDataOffset;
-  const std::uint64_t zero = 0;
-  std::memcpy(data, &zero, sizeof zero);
+  SetHeaderWord(writer, 0, 0);
   std::array<std::byte, 64> out{};
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   ringlib::ReadResult read{ReadStatus::kEmpty, 0};
@@ -511,9 +514,7 @@ TEST(CircularBuffer, ZeroedHeaderBelowCommitIsReportedCorruptWithinTheLivenessIn
 TEST(CircularBuffer, CaughtUpReaderLappedOntoAZeroWordReportsTheLapAtOnce) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
-  ReaderOptions options = Reporting();
-  options.liveness_interval = std::chrono::seconds(10);
-  Reader reader(ring.name(), options);
+  Reader reader(ring.name(), Reporting(std::chrono::seconds(10)));
   std::array<std::byte, 64> out{};
   writer.Write(Payload(8, 1));
   ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
