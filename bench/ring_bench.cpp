@@ -6,7 +6,8 @@
 // Sections (--sections):
 //   limit       atomic ping-pong between two cores; memcpy bandwidth per size
 //   throughput  one writer, 1/2/4 readers, sizes 8 B .. 65,535 B, lossless
-//   latency     ping-pong over two channels, round-trip percentiles
+//   latency     ping-pong over two channels, round-trip percentiles; with ringlib,
+//               also the bare slot (the floor for ringlib's records, per size)
 //   writer      time per Write with 0, 1, 4 readers and with a stopped reader
 //   idle        CPU used by a waiting reader under each idle strategy
 //   replay      feed_publisher -> feed_subscriber end to end (when given)
@@ -694,6 +695,102 @@ LatencyResult Latency(const Config& config, const Variant& variant, std::size_t 
   return result;
 }
 
+// The floor of any protocol that carries a message and its "it is here"
+// signal in one record, as ringlib does: the same bytes as a ringlib record
+// (an 8-byte sequence word, then the payload) through one fixed slot each
+// way, with no ring, no positions and no checks. The sender stores the
+// payload, the part past the word's line first, so the word's line is
+// written last and in one go, then the word (release); the peer polls the
+// word (PAUSE), then copies the payload out. A 64-byte payload makes the
+// record 72 bytes: two lines, whatever the protocol.
+namespace slot {
+inline void Store(std::byte* record, const std::byte* payload, std::size_t size, std::uint64_t sequence) {
+  constexpr std::size_t kInWordLine = 64 - 8;
+  const std::size_t head = std::min(size, kInWordLine);
+  if (size > head) std::memcpy(record + 64, payload + head, size - head);
+  std::memcpy(record + 8, payload, head);
+  // Pairs with the peer's acquire in Await: the payload is visible with the word.
+  std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(record))
+      .store(sequence, std::memory_order_release);
+}
+inline std::uint64_t Await(std::byte* record, std::uint64_t at_least) {
+  std::uint64_t seen;
+  // Pairs with the sender's release in Store.
+  while ((seen = std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(record))
+                     .load(std::memory_order_acquire)) < at_least) {
+    CpuRelax();
+  }
+  return seen;
+}
+}  // namespace slot
+
+LatencyResult BareSlotLatency(const Config& config, std::size_t size) {
+  LatencyResult result;
+  result.label = "bare-slot";
+  result.mechanism = Mechanism::kRing;
+  result.size = size;
+  result.describe = "limit: the bytes of a ringlib record (8-byte word + payload) through one fixed slot each way";
+  const std::size_t stride = (8 + size + 4095) / 4096 * 4096;  // page-aligned slots
+  SharedArea<std::byte> slots(2 * stride);
+  std::byte* const ping = slots.get();
+  std::byte* const pong = slots.get() + stride;
+  SharedArea<LatencyArea> area;
+  SharedArea<double> samples(config.iterations);
+  const pid_t ponger = Spawn([&] {
+    PinTo(config.reader_cpu());
+    std::vector<std::byte> message(std::max<std::size_t>(size, 8));
+    area->receivers_ready.fetch_add(1);
+    for (std::uint64_t i = 1;; ++i) {
+      if (slot::Await(ping, i) == kTerminator) return 0;
+      std::memcpy(message.data(), ping + 8, size);
+      slot::Store(pong, message.data(), size, i);
+    }
+  });
+  const pid_t pinger = Spawn([&] {
+    PinTo(config.writer_cpu());
+    AwaitAtLeast(area->receivers_ready, 1, std::chrono::seconds(10), "ponger");
+    std::vector<std::byte> message(std::max<std::size_t>(size, 8));
+    std::vector<std::byte> reply(std::max<std::size_t>(size, 8));
+    const std::uint64_t limit_ns = NowNs() + static_cast<std::uint64_t>(config.latency_max_seconds * 1e9);
+    const std::uint64_t warmup = std::min<std::uint64_t>(config.iterations / 10 + 100, 10000);
+    std::uint64_t recorded = 0;
+    int status = 0;
+    for (std::uint64_t i = 1; i <= warmup + config.iterations; ++i) {
+      // Stamped at both ends, so both parts of Store are checked.
+      std::memcpy(message.data(), &i, sizeof i);
+      std::memcpy(message.data() + message.size() - sizeof i, &i, sizeof i);
+      const std::uint64_t t0 = Tsc::Ticks();
+      slot::Store(ping, message.data(), size, i);
+      slot::Await(pong, i);
+      std::memcpy(reply.data(), pong + 8, size);
+      const std::uint64_t t1 = Tsc::Ticks();
+      std::uint64_t echoed_first;
+      std::uint64_t echoed_last;
+      std::memcpy(&echoed_first, reply.data(), sizeof echoed_first);
+      std::memcpy(&echoed_last, reply.data() + reply.size() - sizeof i, sizeof echoed_last);
+      if (echoed_first != i || echoed_last != i) {
+        CopyText(area->error, sizeof area->error, "bare slot: wrong echo at iteration " + std::to_string(i));
+        status = 1;
+        break;
+      }
+      if (i > warmup) samples[recorded++] = Tsc::ToNs(t1 - t0);
+      if ((i & 1023) == 0 && NowNs() > limit_ns) break;
+    }
+    area->recorded = recorded;
+    slot::Store(ping, message.data(), size, kTerminator);
+    return status;
+  });
+  const std::string failure = ReapAll({pinger, ponger}, config.latency_max_seconds * 3 + 60);
+  if (area->error[0] != 0) {
+    result.error = area->error;
+  } else if (!failure.empty()) {
+    result.error = failure;
+  }
+  std::vector<double> ns(samples.get(), samples.get() + area->recorded);
+  result.rtt = ComputePercentiles(ns);
+  return result;
+}
+
 // ===================================================================== writer cost
 
 struct WriterCostArea {
@@ -1029,6 +1126,29 @@ void ComputeTargets(Results& r) {
     }
     add(p50);
     add(p999);
+  }
+  // Not targets of the issue: the floor of any protocol that polls a word
+  // in the record (a 64-byte payload's record spans two lines), and how
+  // close ringlib comes to it, to show how much of a latency miss is physics.
+  for (std::size_t size : {std::size_t{8}, std::size_t{64}}) {
+    const LatencyResult* ring = FindLatency(r, "ringlib-spin", size);
+    const LatencyResult* bare = FindLatency(r, "bare-slot", size);
+    Target floor{"(explanatory) bare slot p50, " + std::to_string(size) + " B",
+                 "bare-slot RTT p50 <= 1.25 x atomic ping-pong p50 just before"};
+    floor.limit = 1.25;
+    if (bare != nullptr && bare->adjacent_limit && bare->adjacent_limit->p50 > 0) {
+      floor.measured = bare->rtt.p50 / bare->adjacent_limit->p50;
+      floor.known = true;
+    }
+    add(floor);
+    Target to_floor{"(explanatory) p50 vs bare slot, " + std::to_string(size) + " B",
+                    "ringlib-spin RTT p50 <= 1.25 x bare-slot RTT p50"};
+    to_floor.limit = 1.25;
+    if (ring != nullptr && bare != nullptr && bare->rtt.p50 > 0) {
+      to_floor.measured = ring->rtt.p50 / bare->rtt.p50;
+      to_floor.known = true;
+    }
+    add(to_floor);
   }
   {
     const ThroughputResult* ring = FindThroughput(r, Mechanism::kRing, 1, 32);
@@ -1565,6 +1685,8 @@ int Run(const Config& config) {
     std::vector<Variant> variants;
     for (Mechanism m : mechanisms) {
       if (m == Mechanism::kRing) {
+        // Not a mechanism: the floor for ringlib's records (BareSlotLatency).
+        variants.push_back({"bare-slot", m, ringlib::IdleStrategy::kBusySpin});
         variants.push_back({"ringlib-spin", m, ringlib::IdleStrategy::kBusySpin});
         variants.push_back({"ringlib-futex", m, ringlib::IdleStrategy::kFutexSleep});
       } else if (m == Mechanism::kIceoryx) {
@@ -1577,7 +1699,7 @@ int Run(const Config& config) {
       for (std::size_t size : config.latency_sizes) {
         Progress("latency: %s, %zu B\n", v.label.c_str(), size);
         std::optional<Percentiles> adjacent = AdjacentLimit(config);
-        LatencyResult l = Latency(config, v, size);
+        LatencyResult l = v.label == "bare-slot" ? BareSlotLatency(config, size) : Latency(config, v, size);
         l.adjacent_limit = adjacent;
         if (!l.unavailable.empty()) note_unavailable(v.mechanism, std::to_string(size) + " B: " + l.unavailable);
         if (!l.error.empty()) {
@@ -1667,7 +1789,8 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   app.add_option("--sizes", config.sizes, "Message sizes for throughput and memcpy")->delimiter(',');
   app.add_option("--readers", config.readers, "Reader counts for throughput (at most 8)")->delimiter(',');
-  app.add_option("--latency-sizes", config.latency_sizes, "Message sizes for ping-pong")->delimiter(',');
+  app.add_option("--latency-sizes", config.latency_sizes, "Message sizes for ping-pong (8 .. 65535 bytes)")
+      ->delimiter(',');
   app.add_option("--duration-ms", config.duration_ms, "Sending time per throughput run");
   app.add_option("--repeat", config.repeat, "Runs per throughput point and replay (the median is reported)");
   app.add_option("--iterations", config.iterations, "Round trips per latency point");
@@ -1711,6 +1834,13 @@ int main(int argc, char** argv) {
   for (std::size_t size : config.sizes) {
     if (size < 8 || size > bench::kMaxMessage) {
       std::fprintf(stderr, "ring_bench: --sizes: %zu is outside 8..65535 (8: the sequence number)\n", size);
+      return 2;
+    }
+  }
+  for (std::size_t size : config.latency_sizes) {
+    if (size < 8 || size > bench::kMaxMessage) {
+      std::fprintf(stderr, "ring_bench: --latency-sizes: %zu is outside 8..65535 (8: the sequence number)\n",
+                   size);
       return 2;
     }
   }
