@@ -754,22 +754,36 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
   SharedArea<std::byte> slots(2 * stride);
   std::byte* const ping_area = slots.get();
   std::byte* const pong_area = slots.get() + stride;
-  auto at = [&](std::byte* area_start, std::uint64_t i) {
-    if (!advancing) return area_start;
-    const std::size_t per_lap = stride / record_bytes;
-    return area_start + (i % per_lap) * record_bytes;
+  // Where the next record goes: one record on, back to the start where a
+  // record would not fit, as in a ring (a division per record instead cost
+  // the round trip tens of nanoseconds).
+  struct Place {
+    std::byte* start;
+    std::size_t step;  // 0: a fixed slot
+    std::size_t end;
+    std::size_t offset = 0;
+    std::byte* Current() const noexcept { return start + offset; }
+    void Advance() noexcept {
+      offset += step;
+      if (offset + step > end) offset = 0;
+    }
   };
+  const Place first_ping{ping_area, advancing ? record_bytes : 0, stride};
+  const Place first_pong{pong_area, advancing ? record_bytes : 0, stride};
   SharedArea<LatencyArea> area;
   SharedArea<double> samples(config.iterations);
   const pid_t ponger = Spawn([&] {
     PinTo(config.reader_cpu());
     std::vector<std::byte> message(std::max<std::size_t>(size, 8));
+    Place ping = first_ping;
+    Place pong = first_pong;
     area->receivers_ready.fetch_add(1);
     for (std::uint64_t i = 1;; ++i) {
-      std::byte* const ping = at(ping_area, i);
-      if (bare::Await(ping, i) == kTerminator) return 0;
-      std::memcpy(message.data(), ping + 8, size);
-      bare::Store(at(pong_area, i), message.data(), size, i);
+      if (bare::Await(ping.Current(), i) == kTerminator) return 0;
+      std::memcpy(message.data(), ping.Current() + 8, size);
+      bare::Store(pong.Current(), message.data(), size, i);
+      ping.Advance();
+      pong.Advance();
     }
   });
   const pid_t pinger = Spawn([&] {
@@ -783,17 +797,19 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
         std::min<std::uint64_t>(config.iterations / 10 + 100, 10000), advancing ? stride / record_bytes + 100 : 0);
     std::uint64_t recorded = 0;
     int status = 0;
-    std::uint64_t i = 1;
-    for (; i <= warmup + config.iterations; ++i) {
+    Place ping = first_ping;
+    Place pong = first_pong;
+    for (std::uint64_t i = 1; i <= warmup + config.iterations; ++i) {
       // Stamped at both ends, so both parts of Store are checked.
       std::memcpy(message.data(), &i, sizeof i);
       std::memcpy(message.data() + message.size() - sizeof i, &i, sizeof i);
       const std::uint64_t t0 = Tsc::Ticks();
-      bare::Store(at(ping_area, i), message.data(), size, i);
-      std::byte* const pong = at(pong_area, i);
-      bare::Await(pong, i);
-      std::memcpy(reply.data(), pong + 8, size);
+      bare::Store(ping.Current(), message.data(), size, i);
+      bare::Await(pong.Current(), i);
+      std::memcpy(reply.data(), pong.Current() + 8, size);
       const std::uint64_t t1 = Tsc::Ticks();
+      ping.Advance();  // to where the ponger waits next
+      pong.Advance();
       std::uint64_t echoed_first;
       std::uint64_t echoed_last;
       std::memcpy(&echoed_first, reply.data(), sizeof echoed_first);
@@ -801,17 +817,13 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
       if (echoed_first != i || echoed_last != i) {
         area->Fail(result.label + ": wrong echo at iteration " + std::to_string(i));
         status = 1;
-        ++i;  // the ponger waits for the next one
         break;
       }
       if (i > warmup) samples[recorded++] = Tsc::ToNs(t1 - t0);
-      if ((i & 1023) == 0 && NowNs() > limit_ns) {
-        ++i;
-        break;
-      }
+      if ((i & 1023) == 0 && NowNs() > limit_ns) break;
     }
     area->recorded = recorded;
-    bare::Store(at(ping_area, i), message.data(), size, kTerminator);
+    bare::Store(ping.Current(), message.data(), size, kTerminator);
     return status;
   });
   const std::string failure = ReapAll({pinger, ponger}, config.latency_max_seconds * 3 + 60);
