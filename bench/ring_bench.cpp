@@ -588,6 +588,29 @@ struct LatencyResult {
   std::string describe;
 };
 
+// Round trips made before the measured ones. Steady state: the warm-up
+// covers one lap of the ring, so the first touch of each page (a minor
+// fault, microseconds) is not in the sample. Every mechanism gets the same
+// warm-up, the bare references included.
+std::uint64_t RoundTripWarmup(const Config& config, std::size_t size) {
+  return std::max<std::uint64_t>(std::min<std::uint64_t>(config.iterations / 10 + 100, 10000),
+                                 config.capacity / ringlib::layout::AlignedRecordBytes(size) + 100);
+}
+
+// Waits for both sides of a ping-pong; then `result` gets the first error a
+// side reported (else the wait's) and the percentiles of what was recorded.
+void CollectPingPong(const Config& config, pid_t pinger, pid_t ponger, const LatencyArea& area,
+                     const double* samples, LatencyResult& result) {
+  const std::string failure = ReapAll({pinger, ponger}, config.latency_max_seconds * 3 + 60);
+  if (area.error[0] != 0) {
+    result.error = area.error;
+  } else if (!failure.empty()) {
+    result.error = failure;
+  }
+  std::vector<double> ns(samples, samples + area.recorded);
+  result.rtt = ComputePercentiles(ns);
+}
+
 template <class S, class R>
 std::uint64_t PingLoop(S& sender, R& receiver, std::size_t size, std::uint64_t warmup, std::uint64_t iterations,
                        double max_seconds, double* samples) {
@@ -650,12 +673,7 @@ LatencyResult Latency(const Config& config, const Variant& variant, std::size_t 
   SharedArea<LatencyArea> area;
   SharedArea<double> samples(config.iterations);
   const bool iceoryx = variant.mechanism == Mechanism::kIceoryx;
-  // Steady state: the warm-up covers one lap of the ring, so the first
-  // touch of each page (a minor fault, microseconds) is not in the sample.
-  // Every mechanism gets the same warm-up.
-  const std::uint64_t warmup =
-      std::max<std::uint64_t>(std::min<std::uint64_t>(config.iterations / 10 + 100, 10000),
-                              config.capacity / ringlib::layout::AlignedRecordBytes(size) + 100);
+  const std::uint64_t warmup = RoundTripWarmup(config, size);
   auto side = [&](bool pinger) {
     return [&, pinger]() -> int {
       PinTo(pinger ? config.writer_cpu() : config.reader_cpu());
@@ -690,14 +708,7 @@ LatencyResult Latency(const Config& config, const Variant& variant, std::size_t 
   const pid_t ponger = Spawn(side(false), iceoryx);
   there->ReleaseParentCopies();
   back->ReleaseParentCopies();
-  const std::string failure = ReapAll({pinger, ponger}, config.latency_max_seconds * 3 + 60);
-  if (area->error[0] != 0) {
-    result.error = area->error;
-  } else if (!failure.empty()) {
-    result.error = failure;
-  }
-  std::vector<double> ns(samples.get(), samples.get() + area->recorded);
-  result.rtt = ComputePercentiles(ns);
+  CollectPingPong(config, pinger, ponger, *area.get(), samples.get(), result);
   return result;
 }
 
@@ -792,9 +803,7 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
     std::vector<std::byte> message(std::max<std::size_t>(size, 8));
     std::vector<std::byte> reply(std::max<std::size_t>(size, 8));
     const std::uint64_t limit_ns = NowNs() + static_cast<std::uint64_t>(config.latency_max_seconds * 1e9);
-    // As Latency(): an advancing ring's warm-up covers a lap (first touches).
-    const std::uint64_t warmup = std::max<std::uint64_t>(
-        std::min<std::uint64_t>(config.iterations / 10 + 100, 10000), advancing ? stride / record_bytes + 100 : 0);
+    const std::uint64_t warmup = RoundTripWarmup(config, size);
     std::uint64_t recorded = 0;
     int status = 0;
     Place ping = first_ping;
@@ -826,14 +835,7 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
     bare::Store(ping.Current(), message.data(), size, kTerminator);
     return status;
   });
-  const std::string failure = ReapAll({pinger, ponger}, config.latency_max_seconds * 3 + 60);
-  if (area->error[0] != 0) {
-    result.error = area->error;
-  } else if (!failure.empty()) {
-    result.error = failure;
-  }
-  std::vector<double> ns(samples.get(), samples.get() + area->recorded);
-  result.rtt = ComputePercentiles(ns);
+  CollectPingPong(config, pinger, ponger, *area.get(), samples.get(), result);
   return result;
 }
 
@@ -1881,17 +1883,12 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  for (std::size_t size : config.sizes) {
-    if (size < 8 || size > bench::kMaxMessage) {
-      std::fprintf(stderr, "ring_bench: --sizes: %zu is outside 8..65535 (8: the sequence number)\n", size);
-      return 2;
-    }
-  }
-  for (std::size_t size : config.latency_sizes) {
-    if (size < 8 || size > bench::kMaxMessage) {
-      std::fprintf(stderr, "ring_bench: --latency-sizes: %zu is outside 8..65535 (8: the sequence number)\n",
-                   size);
-      return 2;
+  for (const auto& [option, sizes] : {std::pair{"--sizes", &config.sizes}, {"--latency-sizes", &config.latency_sizes}}) {
+    for (std::size_t size : *sizes) {
+      if (size < 8 || size > bench::kMaxMessage) {
+        std::fprintf(stderr, "ring_bench: %s: %zu is outside 8..65535 (8: the sequence number)\n", option, size);
+        return 2;
+      }
     }
   }
   try {
