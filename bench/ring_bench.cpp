@@ -4,10 +4,13 @@
 // program. A readable table by default, JSON with --json.
 //
 // Sections (--sections):
-//   limit       atomic ping-pong between two cores; memcpy bandwidth per size
+//   limit       atomic ping-pong between two cores (one line each way, and two
+//               lines each way: the floor for messages of 64 B or more);
+//               memcpy bandwidth per size
 //   throughput  one writer, 1/2/4 readers, sizes 8 B .. 65,535 B, lossless
 //   latency     ping-pong over two channels, round-trip percentiles; with ringlib,
-//               also bare-slot and bare-ring, ringlib's bytes without its protocol
+//               also bare-slot and bare-ring, ringlib's bytes without its protocol;
+//               before each point the atomic ping-pongs again
 //   writer      time per Write with 0, 1, 4 readers and with a stopped reader
 //   idle        CPU used by a waiting reader under each idle strategy
 //   replay      feed_publisher -> feed_subscriber end to end (when given)
@@ -151,28 +154,52 @@ struct AtomicPingPongArea {
 // Two processes, one 8-byte atomic each way on its own line: the floor for
 // any cross-core round trip. with_pause: the spin loop executes PAUSE, as
 // every polite spinner (ringlib's kBusySpin included) does.
-// two_lines: the 8-byte message travels in its own line and the flag only
-// says it is there (store payload, then store flag with release; the peer
-// sees the flag, then loads the payload): the data movement of any ring
-// whose readers poll a position word and then read the record, ringlib's
-// included.
-Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& error, bool two_lines = false) {
+enum class PingPongShape {
+  kOneLine,
+  // The 8-byte message travels in its own line and the flag only says it is
+  // there (store message, then flag with release; the peer sees the flag,
+  // then loads the message): the data movement of any ring whose readers
+  // poll a position word and then read the record.
+  kMessageLine,
+  // Two lines change each way, and the peer polls both together (two
+  // independent loads per poll, so their misses overlap), with no payload
+  // to copy. A message of 64 bytes or more plus anything that says "new"
+  // changes at least 65 bytes, two lines, whatever the protocol: this is
+  // the least such a message can cost here.
+  kBothLines,
+};
+Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& error,
+                           PingPongShape shape = PingPongShape::kOneLine) {
   SharedArea<AtomicPingPongArea> area;
   const std::uint64_t iterations = config.iterations;
   SharedArea<double> samples(iterations);
   SharedArea<std::uint64_t> count;
+  const bool both_lines = shape == PingPongShape::kBothLines;
+  // Waits until the flag (and with kBothLines the second line too) reaches
+  // `at_least`; returns the flag. Acquire pairs with the peer's releases.
+  auto await = [&](PaddedCounter& flag, PaddedCounter& second, std::uint64_t at_least) {
+    for (;;) {
+      const std::uint64_t seen = flag.value.load(std::memory_order_acquire);
+      if (seen == kTerminator) return seen;
+      if (!both_lines) {
+        if (seen >= at_least) return seen;
+      } else if (const std::uint64_t also = second.value.load(std::memory_order_acquire);
+                 seen >= at_least && also >= at_least) {
+        return seen;
+      }
+      if (with_pause) CpuRelax();
+    }
+  };
   const pid_t ponger = Spawn([&] {
     PinTo(config.reader_cpu());
     area->ready.fetch_add(1);
     for (std::uint64_t i = 1;; ++i) {
-      std::uint64_t seen;
-      while ((seen = area->ping.value.load(std::memory_order_acquire)) < i) {
-        if (with_pause) CpuRelax();
-      }
-      if (seen == kTerminator) return 0;
-      if (two_lines) {
+      if (await(area->ping, area->ping_payload, i) == kTerminator) return 0;
+      if (shape == PingPongShape::kMessageLine) {
         const std::uint64_t payload = area->ping_payload.value.load(std::memory_order_relaxed);
         area->pong_payload.value.store(payload + 1, std::memory_order_relaxed);
+      } else if (both_lines) {
+        area->pong_payload.value.store(i + 1, std::memory_order_release);
       }
       area->pong.value.store(i, std::memory_order_release);
     }
@@ -185,12 +212,22 @@ Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& e
     std::uint64_t recorded = 0;
     for (std::uint64_t i = 1; i <= warmup + iterations; ++i) {
       const std::uint64_t t0 = Tsc::Ticks();
-      if (two_lines) area->ping_payload.value.store(i, std::memory_order_relaxed);
+      if (shape == PingPongShape::kMessageLine) area->ping_payload.value.store(i, std::memory_order_relaxed);
+      if (both_lines) area->ping_payload.value.store(i, std::memory_order_release);
       area->ping.value.store(i, std::memory_order_release);
-      while (area->pong.value.load(std::memory_order_acquire) != i) {
-        if (with_pause) CpuRelax();
+      // The pong's second line carries i + 1, so it is never at i before
+      // the ponger's store of this round.
+      if (both_lines) {
+        while (area->pong.value.load(std::memory_order_acquire) != i ||
+               area->pong_payload.value.load(std::memory_order_acquire) != i + 1) {
+          if (with_pause) CpuRelax();
+        }
+      } else {
+        while (area->pong.value.load(std::memory_order_acquire) != i) {
+          if (with_pause) CpuRelax();
+        }
       }
-      if (two_lines && area->pong_payload.value.load(std::memory_order_relaxed) != i + 1) {
+      if (shape == PingPongShape::kMessageLine && area->pong_payload.value.load(std::memory_order_relaxed) != i + 1) {
         std::fprintf(stderr, "two-line ping-pong: wrong payload\n");
         return 1;
       }
@@ -572,6 +609,14 @@ std::optional<Percentiles> AdjacentLimit(const Config& config) {
   return faster != nullptr ? std::optional<Percentiles>(*faster) : std::nullopt;
 }
 
+// The two-line ping-pong again, now (nullopt if it failed).
+std::optional<Percentiles> AdjacentBothLines(const Config& config) {
+  std::string error;
+  Percentiles p = AtomicPingPong(config, true, error, PingPongShape::kBothLines);
+  if (!error.empty() || p.samples == 0) return std::nullopt;
+  return p;
+}
+
 struct LatencyResult {
   std::string label;
   Mechanism mechanism;
@@ -585,6 +630,10 @@ struct LatencyResult {
   // the start was once 210 ns while ringlib's round trip later in the same
   // run was 128 ns. The latency targets divide by this one.
   std::optional<Percentiles> adjacent_limit;
+  // For messages of 64 bytes or more: the two-line ping-pong
+  // (PingPongShape::kBothLines) measured right after adjacent_limit, the
+  // least any protocol can cost for such a message on this machine.
+  std::optional<Percentiles> adjacent_both_lines;
   std::string describe;
 };
 
@@ -1118,7 +1167,8 @@ struct Results {
   std::string finished_load;
   std::optional<Percentiles> atomic_rtt;
   std::optional<Percentiles> atomic_rtt_pause;
-  std::optional<Percentiles> atomic_rtt_two_lines;
+  std::optional<Percentiles> atomic_rtt_two_lines;   // PingPongShape::kMessageLine
+  std::optional<Percentiles> atomic_rtt_both_lines;  // PingPongShape::kBothLines
   std::string atomic_error;
   std::vector<std::pair<std::size_t, double>> memcpy_bandwidth;
   std::vector<std::pair<std::size_t, double>> cross_core_bandwidth;        // reader side
@@ -1198,6 +1248,26 @@ void ComputeTargets(Results& r) {
       protocol.known = true;
     }
     add(protocol);
+  }
+  // A 64-byte message and whatever says "new" are two lines in any protocol:
+  // the two-line ping-pong measured right before ringlib's 64-byte point,
+  // against the one-line limit measured just before it, and ringlib against it.
+  {
+    const LatencyResult* ring = FindLatency(r, "ringlib-spin", 64);
+    const bool measured = ring != nullptr && ring->adjacent_limit && ring->adjacent_both_lines &&
+                          ring->adjacent_limit->p50 > 0 && ring->adjacent_both_lines->p50 > 0;
+    Target floor{"(explanatory) two-line floor p50, 64 B",
+                 "two-line atomic ping-pong p50 <= 1.25 x atomic ping-pong p50 just before"};
+    Target above{"(explanatory) p50 vs two-line floor, 64 B",
+                 "ringlib-spin RTT p50 <= 1.25 x two-line atomic ping-pong p50 just before"};
+    floor.limit = above.limit = 1.25;
+    if (measured) {
+      floor.measured = ring->adjacent_both_lines->p50 / ring->adjacent_limit->p50;
+      above.measured = ring->rtt.p50 / ring->adjacent_both_lines->p50;
+      floor.known = above.known = true;
+    }
+    add(floor);
+    add(above);
   }
   {
     const ThroughputResult* ring = FindThroughput(r, Mechanism::kRing, 1, 32);
@@ -1337,6 +1407,11 @@ void PrintTable(const Config& config, const Results& r) {
                   r.atomic_rtt_two_lines->p50, r.atomic_rtt_two_lines->p90, r.atomic_rtt_two_lines->p99,
                   r.atomic_rtt_two_lines->p999, r.atomic_rtt_two_lines->max);
     }
+    if (r.atomic_rtt_both_lines) {
+      std::printf("two lines each way, both polled, PAUSE (ns): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f\n",
+                  r.atomic_rtt_both_lines->p50, r.atomic_rtt_both_lines->p90, r.atomic_rtt_both_lines->p99,
+                  r.atomic_rtt_both_lines->p999, r.atomic_rtt_both_lines->max);
+    }
     if (!r.atomic_error.empty()) std::printf("atomic ping-pong: %s\n", r.atomic_error.c_str());
     if (LimitRtt(r) != nullptr) {
       std::printf("(ratios below use the faster of the two: p50 %.0f ns, p99.9 %.0f ns)\n", LimitRtt(r)->p50,
@@ -1457,12 +1532,19 @@ void PrintTable(const Config& config, const Results& r) {
     std::printf("\n");
   }
   std::printf("== Targets (ratios from this run)\n");
+  int name_width = 0;
+  int rule_width = 0;
+  for (const auto& t : r.targets) {
+    name_width = std::max(name_width, static_cast<int>(t.name.size()));
+    rule_width = std::max(rule_width, static_cast<int>(t.rule.size()));
+  }
   for (const auto& t : r.targets) {
     if (!t.known) {
-      std::printf("%-36s %-58s not measured\n", t.name.c_str(), t.rule.c_str());
+      std::printf("%-*s %-*s not measured\n", name_width, t.name.c_str(), rule_width, t.rule.c_str());
       continue;
     }
-    std::printf("%-36s %-58s %12.4g  %s\n", t.name.c_str(), t.rule.c_str(), t.measured, t.met() ? "MET" : "MISSED");
+    std::printf("%-*s %-*s %8.4g  %s\n", name_width, t.name.c_str(), rule_width, t.rule.c_str(), t.measured,
+                t.met() ? "MET" : "MISSED");
   }
 }
 
@@ -1516,6 +1598,11 @@ std::string ToJson(const Config& config, const Results& r) {
   if (r.atomic_rtt_two_lines) {
     j.BeginObject("atomic_pingpong_two_lines");
     WritePercentiles(j, *r.atomic_rtt_two_lines);
+    j.EndObject();
+  }
+  if (r.atomic_rtt_both_lines) {
+    j.BeginObject("atomic_pingpong_both_lines");
+    WritePercentiles(j, *r.atomic_rtt_both_lines);
     j.EndObject();
   }
   if (const Percentiles* limit = LimitRtt(r)) {
@@ -1584,6 +1671,12 @@ std::string ToJson(const Config& config, const Results& r) {
       j.EndObject();
       j.Field("p50_over_adjacent_atomic", l.rtt.p50 / l.adjacent_limit->p50);
       j.Field("p999_over_adjacent_atomic", l.rtt.p999 / l.adjacent_limit->p999);
+    }
+    if (l.adjacent_both_lines && l.adjacent_both_lines->p50 > 0) {
+      j.BeginObject("adjacent_both_lines");
+      WritePercentiles(j, *l.adjacent_both_lines);
+      j.EndObject();
+      j.Field("p50_over_adjacent_both_lines", l.rtt.p50 / l.adjacent_both_lines->p50);
     }
     j.Field("setup", l.describe);
     j.EndObject();
@@ -1688,7 +1781,9 @@ int Run(const Config& config) {
     if (!error.empty()) r.atomic_error = error;
     r.atomic_rtt_pause = AtomicPingPong(config, true, error);
     if (!error.empty()) r.atomic_error = error;
-    r.atomic_rtt_two_lines = AtomicPingPong(config, true, error, true);
+    r.atomic_rtt_two_lines = AtomicPingPong(config, true, error, PingPongShape::kMessageLine);
+    if (!error.empty()) r.atomic_error = error;
+    r.atomic_rtt_both_lines = AtomicPingPong(config, true, error, PingPongShape::kBothLines);
     if (!error.empty()) r.atomic_error = error;
     for (std::size_t size : config.sizes) {
       Progress("limit: memcpy %zu B\n", size);
@@ -1753,6 +1848,7 @@ int Run(const Config& config) {
                           : v.label == "bare-ring" ? BareLatency(config, size, true)
                                                    : Latency(config, v, size);
         l.adjacent_limit = adjacent;
+        if (size >= 64) l.adjacent_both_lines = AdjacentBothLines(config);
         if (!l.unavailable.empty()) note_unavailable(v.mechanism, std::to_string(size) + " B: " + l.unavailable);
         if (!l.error.empty()) {
           r.failed = true;
