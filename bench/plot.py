@@ -249,23 +249,29 @@ def write_tables(results, path):
     out.append("")
     out.append("Limit at the start of the run, and the atomic ping-pong measured right before each point "
                "(\"adjacent\"; the latency targets divide by it: the VM's CPUs can move between host cores "
-               "during a run).")
+               "during a run). For 64 B and more, also the two-line floor measured right after it: a ping-pong "
+               "that changes two lines each way, the least any protocol can move for such a message.")
     out.append("")
     out.append("| mechanism | size B | p50 ns | p90 ns | p99 ns | p99.9 ns | max ns | p50 / limit | p99.9 / limit "
-               "| adjacent limit p50 ns | p50 / adjacent | p99.9 / adjacent |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+               "| adjacent limit p50 ns | p50 / adjacent | p99.9 / adjacent | two-line floor p50 ns "
+               "| p50 / two-line floor |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for l in results["latency"]:
         if not l["ok"]:
-            out.append("| %s | %d | failed: %s | | | | | | | | | |" % (l["mechanism"], l["size"], l.get("error", "")))
+            out.append("| %s | %d | failed: %s | | | | | | | | | | | |" % (
+                l["mechanism"], l["size"], l.get("error", "")))
             continue
         adjacent = l.get("adjacent_limit")
-        out.append("| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %s | %s | %s | %s |" % (
+        floor = l.get("adjacent_both_lines")
+        out.append("| %s | %d | %.0f | %.0f | %.0f | %.0f | %.0f | %s | %s | %s | %s | %s | %s | %s |" % (
             l["mechanism"], l["size"], l["p50_ns"], l["p90_ns"], l["p99_ns"], l["p999_ns"], l["max_ns"],
             "%.2f" % l["p50_over_atomic"] if "p50_over_atomic" in l else "-",
             "%.1f" % l["p999_over_atomic"] if "p999_over_atomic" in l else "-",
             "%.0f" % adjacent["p50_ns"] if adjacent else "-",
             "%.2f" % l["p50_over_adjacent_atomic"] if "p50_over_adjacent_atomic" in l else "-",
-            "%.1f" % l["p999_over_adjacent_atomic"] if "p999_over_adjacent_atomic" in l else "-"))
+            "%.1f" % l["p999_over_adjacent_atomic"] if "p999_over_adjacent_atomic" in l else "-",
+            "%.0f" % floor["p50_ns"] if floor else "-",
+            "%.2f" % l["p50_over_adjacent_both_lines"] if "p50_over_adjacent_both_lines" in l else "-"))
     out.append("")
     if results["writer_cost"]:
         out.append("### Writer cost (time per Write, %d B, default mode)" % results["config"]["writer_cost_size"])

@@ -1456,9 +1456,10 @@ void PrintTable(const Config& config, const Results& r) {
   if (!r.latency.empty()) {
     std::printf("== Latency: ping-pong round trip (ns)\n");
     std::printf("(p50/atomic: over the limit at the start of the run; p50/adjacent: over the atomic ping-pong\n"
-                " measured right before the point, whose p50 is the last column; the targets use p50/adjacent)\n");
-    std::printf("%-22s %6s %9s %9s %9s %9s %9s %10s %12s %9s\n", "mechanism", "size", "p50", "p90", "p99", "p99.9",
-                "max", "p50/atomic", "p50/adjacent", "adjacent");
+                " measured right before the point, whose p50 is the column 'adjacent'; the targets use\n"
+                " p50/adjacent. 64 B and more: 'floor' is the two-line ping-pong measured right after it)\n");
+    std::printf("%-22s %6s %9s %9s %9s %9s %9s %10s %12s %9s %9s %10s\n", "mechanism", "size", "p50", "p90", "p99",
+                "p99.9", "max", "p50/atomic", "p50/adjacent", "adjacent", "floor", "p50/floor");
     for (const auto& l : r.latency) {
       if (!l.unavailable.empty()) continue;
       if (!l.error.empty()) {
@@ -1474,8 +1475,15 @@ void PrintTable(const Config& config, const Results& r) {
         std::snprintf(adjacent_ratio, sizeof adjacent_ratio, "%.2f", l.rtt.p50 / l.adjacent_limit->p50);
         std::snprintf(adjacent, sizeof adjacent, "%.0f", l.adjacent_limit->p50);
       }
-      std::printf("%-22s %6zu %9.0f %9.0f %9.0f %9.0f %9.0f %10s %12s %9s\n", l.label.c_str(), l.size, l.rtt.p50,
-                  l.rtt.p90, l.rtt.p99, l.rtt.p999, l.rtt.max, ratio, adjacent_ratio, adjacent);
+      char floor_ratio[16] = "-";
+      char floor[16] = "-";
+      if (l.adjacent_both_lines && l.adjacent_both_lines->p50 > 0) {
+        std::snprintf(floor_ratio, sizeof floor_ratio, "%.2f", l.rtt.p50 / l.adjacent_both_lines->p50);
+        std::snprintf(floor, sizeof floor, "%.0f", l.adjacent_both_lines->p50);
+      }
+      std::printf("%-22s %6zu %9.0f %9.0f %9.0f %9.0f %9.0f %10s %12s %9s %9s %10s\n", l.label.c_str(), l.size,
+                  l.rtt.p50, l.rtt.p90, l.rtt.p99, l.rtt.p999, l.rtt.max, ratio, adjacent_ratio, adjacent, floor,
+                  floor_ratio);
     }
     std::printf("\n");
   }
