@@ -63,7 +63,8 @@ struct Config {
   bool pin = false;
   std::vector<int> cpus{0, 1};
   bool quick = false;
-  std::vector<std::string> sections{"limit", "throughput", "latency", "writer", "idle", "replay"};
+  static constexpr std::array<const char*, 6> kSections{"limit", "throughput", "latency", "writer", "idle", "replay"};
+  std::vector<std::string> sections{kSections.begin(), kSections.end()};
   std::vector<std::string> mechanisms;  // empty: all
   std::vector<std::size_t> sizes{8, 32, 64, 256, 1024, 4096, 16384, 65535};
   std::vector<int> readers{1, 2, 4};
@@ -228,7 +229,7 @@ Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& e
         }
       }
       if (shape == PingPongShape::kMessageLine && area->pong_payload.value.load(std::memory_order_relaxed) != i + 1) {
-        std::fprintf(stderr, "two-line ping-pong: wrong payload\n");
+        std::fprintf(stderr, "message-line ping-pong: wrong payload\n");
         return 1;
       }
       const std::uint64_t t1 = Tsc::Ticks();
@@ -595,12 +596,17 @@ const Percentiles* FasterPingPong(const std::optional<Percentiles>& plain,
   return nullptr;
 }
 
-// Both atomic ping-pongs again, now; the limit of those (nullopt if both failed).
-std::optional<Percentiles> AdjacentLimit(const Config& config) {
+// Both atomic ping-pongs again, now; the limit of those (nullopt if both
+// failed). `error` gets the first failure, if any.
+std::optional<Percentiles> AdjacentLimit(const Config& config, std::string& error) {
   auto run = [&](bool with_pause) -> std::optional<Percentiles> {
-    std::string error;
-    Percentiles p = AtomicPingPong(config, with_pause, error);
-    if (!error.empty() || p.samples == 0) return std::nullopt;
+    std::string failure;
+    Percentiles p = AtomicPingPong(config, with_pause, failure);
+    if (failure.empty() && p.samples == 0) failure = "no round trip recorded";
+    if (!failure.empty()) {
+      if (error.empty()) error = (with_pause ? "atomic ping-pong with PAUSE: " : "atomic ping-pong: ") + failure;
+      return std::nullopt;
+    }
     return p;
   };
   const std::optional<Percentiles> plain = run(false);
@@ -609,11 +615,16 @@ std::optional<Percentiles> AdjacentLimit(const Config& config) {
   return faster != nullptr ? std::optional<Percentiles>(*faster) : std::nullopt;
 }
 
-// The two-line ping-pong again, now (nullopt if it failed).
-std::optional<Percentiles> AdjacentBothLines(const Config& config) {
-  std::string error;
-  Percentiles p = AtomicPingPong(config, true, error, PingPongShape::kBothLines);
-  if (!error.empty() || p.samples == 0) return std::nullopt;
+// The two-line ping-pong again, now (nullopt if it failed; then `error`
+// gets the failure, unless it already holds one).
+std::optional<Percentiles> AdjacentBothLines(const Config& config, std::string& error) {
+  std::string failure;
+  Percentiles p = AtomicPingPong(config, true, failure, PingPongShape::kBothLines);
+  if (failure.empty() && p.samples == 0) failure = "no round trip recorded";
+  if (!failure.empty()) {
+    if (error.empty()) error = "two-line ping-pong: " + failure;
+    return std::nullopt;
+  }
   return p;
 }
 
@@ -1412,7 +1423,7 @@ void PrintTable(const Config& config, const Results& r) {
                   r.atomic_rtt_both_lines->p50, r.atomic_rtt_both_lines->p90, r.atomic_rtt_both_lines->p99,
                   r.atomic_rtt_both_lines->p999, r.atomic_rtt_both_lines->max);
     }
-    if (!r.atomic_error.empty()) std::printf("atomic ping-pong: %s\n", r.atomic_error.c_str());
+    if (!r.atomic_error.empty()) std::printf("FAILED: %s\n", r.atomic_error.c_str());
     if (LimitRtt(r) != nullptr) {
       std::printf("(ratios below use the faster of the two: p50 %.0f ns, p99.9 %.0f ns)\n", LimitRtt(r)->p50,
                   LimitRtt(r)->p999);
@@ -1593,6 +1604,7 @@ std::string ToJson(const Config& config, const Results& r) {
   j.Field("writer_cost_size", std::uint64_t{config.writer_cost_size});
   j.EndObject();
   j.BeginObject("limit");
+  if (!r.atomic_error.empty()) j.Field("error", r.atomic_error);
   if (r.atomic_rtt) {
     j.BeginObject("atomic_pingpong");
     WritePercentiles(j, *r.atomic_rtt);
@@ -1784,15 +1796,21 @@ int Run(const Config& config) {
 
   if (config.Has("limit")) {
     Progress("limit: atomic ping-pong\n");
-    std::string error;
-    r.atomic_rtt = AtomicPingPong(config, false, error);
-    if (!error.empty()) r.atomic_error = error;
-    r.atomic_rtt_pause = AtomicPingPong(config, true, error);
-    if (!error.empty()) r.atomic_error = error;
-    r.atomic_rtt_two_lines = AtomicPingPong(config, true, error, PingPongShape::kMessageLine);
-    if (!error.empty()) r.atomic_error = error;
-    r.atomic_rtt_both_lines = AtomicPingPong(config, true, error, PingPongShape::kBothLines);
-    if (!error.empty()) r.atomic_error = error;
+    // Each variant named in its error; the first error is kept.
+    auto measure = [&](const char* name, bool with_pause, PingPongShape shape) {
+      std::string error;
+      Percentiles p = AtomicPingPong(config, with_pause, error, shape);
+      if (!error.empty() && r.atomic_error.empty()) r.atomic_error = std::string(name) + ": " + error;
+      return p;
+    };
+    r.atomic_rtt = measure("atomic ping-pong", false, PingPongShape::kOneLine);
+    r.atomic_rtt_pause = measure("atomic ping-pong with PAUSE", true, PingPongShape::kOneLine);
+    r.atomic_rtt_two_lines = measure("message-line ping-pong", true, PingPongShape::kMessageLine);
+    r.atomic_rtt_both_lines = measure("two-line ping-pong", true, PingPongShape::kBothLines);
+    if (!r.atomic_error.empty()) {
+      r.failed = true;
+      Progress("  FAILED: %s\n", r.atomic_error.c_str());
+    }
     for (std::size_t size : config.sizes) {
       Progress("limit: memcpy %zu B\n", size);
       r.memcpy_bandwidth.emplace_back(size, MemcpyBandwidth(config, size));
@@ -1851,12 +1869,18 @@ int Run(const Config& config) {
     for (const Variant& v : variants) {
       for (std::size_t size : config.latency_sizes) {
         Progress("latency: %s, %zu B\n", v.label.c_str(), size);
-        std::optional<Percentiles> adjacent = AdjacentLimit(config);
+        std::string limit_error;
+        std::optional<Percentiles> adjacent = AdjacentLimit(config, limit_error);
         LatencyResult l = v.label == "bare-slot"   ? BareLatency(config, size, false)
                           : v.label == "bare-ring" ? BareLatency(config, size, true)
                                                    : Latency(config, v, size);
         l.adjacent_limit = adjacent;
-        if (size >= 64) l.adjacent_both_lines = AdjacentBothLines(config);
+        if (size >= 64) l.adjacent_both_lines = AdjacentBothLines(config, limit_error);
+        if (!limit_error.empty()) {
+          r.failed = true;
+          if (r.atomic_error.empty()) r.atomic_error = limit_error;
+          Progress("  FAILED before the point: %s\n", limit_error.c_str());
+        }
         if (!l.unavailable.empty()) note_unavailable(v.mechanism, std::to_string(size) + " B: " + l.unavailable);
         if (!l.error.empty()) {
           r.failed = true;
@@ -1939,7 +1963,11 @@ int main(int argc, char** argv) {
   app.add_flag("--pin", config.pin, "Pin the writer/pinger and the readers/ponger to two CPUs (see --cpus)");
   app.add_option("--cpus", config.cpus, "The two CPUs for --pin: writer,readers (e.g. 0,1)")->expected(2)->delimiter(',');
   app.add_flag("--quick", config.quick, "A tiny configuration (ctest's smoke run): seconds, not minutes");
-  app.add_option("--sections", config.sections, "limit throughput latency writer idle replay")->delimiter(',');
+  app.add_option("--sections", config.sections,
+                 "Sections to run, comma-separated (default: all): limit (atomic ping-pongs over one and two "
+                 "lines, memcpy), throughput, latency (ping-pong; with ringlib also bare-slot and bare-ring), "
+                 "writer, idle, replay")
+      ->delimiter(',');
   app.add_option("--mechanisms", config.mechanisms,
                  "ringlib pipe unix-seqpacket posix-mq boost-mq iceoryx (default: all)")
       ->delimiter(',');
@@ -1962,7 +1990,17 @@ int main(int argc, char** argv) {
   app.add_option("--replay-loops", config.replay.loops, "Times the publisher loops over the file");
   app.add_option("--replay-capacity", config.replay.capacity_bytes,
                  "Ring capacity for the replay section (lossless mode; default 1 MiB)");
-  CLI11_PARSE(app, argc, argv);
+  app.footer(
+      "Exit status: 0 every section ran and every transfer checked out; 1 a measurement failed (a\n"
+      "sequence gap, a wrong size or echo, a process that failed or hung; the output says which) or the\n"
+      "run could not start; 2 bad command line (an unknown section or mechanism, a size or reader\n"
+      "count out of range).");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
   for (int i = 0; i < argc; ++i) {
     if (i > 0) config.command_line += ' ';
     config.command_line += argv[i];
@@ -1995,8 +2033,24 @@ int main(int argc, char** argv) {
       }
     }
   }
+  for (const auto& section : config.sections) {
+    if (std::find(bench::Config::kSections.begin(), bench::Config::kSections.end(), section) ==
+        bench::Config::kSections.end()) {
+      std::fprintf(stderr,
+                   "ring_bench: --sections: unknown section '%s' (limit, throughput, latency, writer, idle, replay)\n",
+                   section.c_str());
+      return 2;
+    }
+  }
+  for (const auto& name : config.mechanisms) {
+    try {
+      (void)bench::ParseMechanism(name);
+    } catch (const std::invalid_argument& error) {
+      std::fprintf(stderr, "ring_bench: --mechanisms: %s\n", error.what());
+      return 2;
+    }
+  }
   try {
-    for (const auto& name : config.mechanisms) (void)bench::ParseMechanism(name);
     return bench::Run(config);
   } catch (const std::exception& error) {
     bench::ShutdownMechanisms();
