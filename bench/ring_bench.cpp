@@ -177,8 +177,10 @@ Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& e
   SharedArea<std::uint64_t> count;
   const bool both_lines = shape == PingPongShape::kBothLines;
   // Waits until the flag (and with kBothLines the second line too) reaches
-  // `at_least`; returns the flag. Acquire pairs with the peer's releases.
-  auto await = [&](PaddedCounter& flag, PaddedCounter& second, std::uint64_t at_least) {
+  // `at_least`; returns the flag. Both sides count up in step, so an
+  // earlier round's value is always below. Acquire pairs with the peer's
+  // releases.
+  auto await = [both_lines, with_pause](PaddedCounter& flag, PaddedCounter& second, std::uint64_t at_least) {
     for (;;) {
       const std::uint64_t seen = flag.value.load(std::memory_order_acquire);
       if (seen == kTerminator) return seen;
@@ -200,7 +202,7 @@ Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& e
         const std::uint64_t payload = area->ping_payload.value.load(std::memory_order_relaxed);
         area->pong_payload.value.store(payload + 1, std::memory_order_relaxed);
       } else if (both_lines) {
-        area->pong_payload.value.store(i + 1, std::memory_order_release);
+        area->pong_payload.value.store(i, std::memory_order_release);
       }
       area->pong.value.store(i, std::memory_order_release);
     }
@@ -216,18 +218,7 @@ Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& e
       if (shape == PingPongShape::kMessageLine) area->ping_payload.value.store(i, std::memory_order_relaxed);
       if (both_lines) area->ping_payload.value.store(i, std::memory_order_release);
       area->ping.value.store(i, std::memory_order_release);
-      // The pong's second line carries i + 1, so it is never at i before
-      // the ponger's store of this round.
-      if (both_lines) {
-        while (area->pong.value.load(std::memory_order_acquire) != i ||
-               area->pong_payload.value.load(std::memory_order_acquire) != i + 1) {
-          if (with_pause) CpuRelax();
-        }
-      } else {
-        while (area->pong.value.load(std::memory_order_acquire) != i) {
-          if (with_pause) CpuRelax();
-        }
-      }
+      await(area->pong, area->pong_payload, i);
       if (shape == PingPongShape::kMessageLine && area->pong_payload.value.load(std::memory_order_relaxed) != i + 1) {
         std::fprintf(stderr, "message-line ping-pong: wrong payload\n");
         return 1;
@@ -596,36 +587,27 @@ const Percentiles* FasterPingPong(const std::optional<Percentiles>& plain,
   return nullptr;
 }
 
-// Both atomic ping-pongs again, now; the limit of those (nullopt if both
-// failed). `error` gets the first failure, if any.
-std::optional<Percentiles> AdjacentLimit(const Config& config, std::string& error) {
-  auto run = [&](bool with_pause) -> std::optional<Percentiles> {
-    std::string failure;
-    Percentiles p = AtomicPingPong(config, with_pause, failure);
-    if (failure.empty() && p.samples == 0) failure = "no round trip recorded";
-    if (!failure.empty()) {
-      if (error.empty()) error = (with_pause ? "atomic ping-pong with PAUSE: " : "atomic ping-pong: ") + failure;
-      return std::nullopt;
-    }
-    return p;
-  };
-  const std::optional<Percentiles> plain = run(false);
-  const std::optional<Percentiles> pause = run(true);
-  const Percentiles* faster = FasterPingPong(plain, pause);
-  return faster != nullptr ? std::optional<Percentiles>(*faster) : std::nullopt;
+// One atomic ping-pong; nullopt if it failed, and then `error` gets the
+// failure with `name` in front, unless it holds an earlier one.
+std::optional<Percentiles> MeasurePingPong(const Config& config, const char* name, bool with_pause,
+                                           PingPongShape shape, std::string& error) {
+  std::string failure;
+  Percentiles p = AtomicPingPong(config, with_pause, failure, shape);
+  if (failure.empty() && p.samples == 0) failure = "no round trip recorded";
+  if (failure.empty()) return p;
+  if (error.empty()) error = std::string(name) + ": " + failure;
+  return std::nullopt;
 }
 
-// The two-line ping-pong again, now (nullopt if it failed; then `error`
-// gets the failure, unless it already holds one).
-std::optional<Percentiles> AdjacentBothLines(const Config& config, std::string& error) {
-  std::string failure;
-  Percentiles p = AtomicPingPong(config, true, failure, PingPongShape::kBothLines);
-  if (failure.empty() && p.samples == 0) failure = "no round trip recorded";
-  if (!failure.empty()) {
-    if (error.empty()) error = "two-line ping-pong: " + failure;
-    return std::nullopt;
-  }
-  return p;
+// Both atomic ping-pongs again, now; the limit of those (nullopt if both
+// failed; `error` gets the first failure).
+std::optional<Percentiles> AdjacentLimit(const Config& config, std::string& error) {
+  const std::optional<Percentiles> plain =
+      MeasurePingPong(config, "atomic ping-pong", false, PingPongShape::kOneLine, error);
+  const std::optional<Percentiles> pause =
+      MeasurePingPong(config, "atomic ping-pong with PAUSE", true, PingPongShape::kOneLine, error);
+  const Percentiles* faster = FasterPingPong(plain, pause);
+  return faster != nullptr ? std::optional<Percentiles>(*faster) : std::nullopt;
 }
 
 struct LatencyResult {
@@ -1796,17 +1778,13 @@ int Run(const Config& config) {
 
   if (config.Has("limit")) {
     Progress("limit: atomic ping-pong\n");
-    // Each variant named in its error; the first error is kept.
-    auto measure = [&](const char* name, bool with_pause, PingPongShape shape) {
-      std::string error;
-      Percentiles p = AtomicPingPong(config, with_pause, error, shape);
-      if (!error.empty() && r.atomic_error.empty()) r.atomic_error = std::string(name) + ": " + error;
-      return p;
-    };
-    r.atomic_rtt = measure("atomic ping-pong", false, PingPongShape::kOneLine);
-    r.atomic_rtt_pause = measure("atomic ping-pong with PAUSE", true, PingPongShape::kOneLine);
-    r.atomic_rtt_two_lines = measure("message-line ping-pong", true, PingPongShape::kMessageLine);
-    r.atomic_rtt_both_lines = measure("two-line ping-pong", true, PingPongShape::kBothLines);
+    std::string& error = r.atomic_error;
+    r.atomic_rtt = MeasurePingPong(config, "atomic ping-pong", false, PingPongShape::kOneLine, error);
+    r.atomic_rtt_pause =
+        MeasurePingPong(config, "atomic ping-pong with PAUSE", true, PingPongShape::kOneLine, error);
+    r.atomic_rtt_two_lines =
+        MeasurePingPong(config, "message-line ping-pong", true, PingPongShape::kMessageLine, error);
+    r.atomic_rtt_both_lines = MeasurePingPong(config, "two-line ping-pong", true, PingPongShape::kBothLines, error);
     if (!r.atomic_error.empty()) {
       r.failed = true;
       Progress("  FAILED: %s\n", r.atomic_error.c_str());
@@ -1875,7 +1853,10 @@ int Run(const Config& config) {
                           : v.label == "bare-ring" ? BareLatency(config, size, true)
                                                    : Latency(config, v, size);
         l.adjacent_limit = adjacent;
-        if (size >= 64) l.adjacent_both_lines = AdjacentBothLines(config, limit_error);
+        if (size >= 64) {
+          l.adjacent_both_lines =
+              MeasurePingPong(config, "two-line ping-pong", true, PingPongShape::kBothLines, limit_error);
+        }
         if (!limit_error.empty()) {
           r.failed = true;
           if (r.atomic_error.empty()) r.atomic_error = limit_error;
@@ -2036,9 +2017,9 @@ int main(int argc, char** argv) {
   for (const auto& section : config.sections) {
     if (std::find(bench::Config::kSections.begin(), bench::Config::kSections.end(), section) ==
         bench::Config::kSections.end()) {
-      std::fprintf(stderr,
-                   "ring_bench: --sections: unknown section '%s' (limit, throughput, latency, writer, idle, replay)\n",
-                   section.c_str());
+      std::string known;
+      for (const char* name : bench::Config::kSections) known += std::string(known.empty() ? "" : ", ") + name;
+      std::fprintf(stderr, "ring_bench: --sections: unknown section '%s' (%s)\n", section.c_str(), known.c_str());
       return 2;
     }
   }
