@@ -387,6 +387,12 @@ std::uint64_t Writer::TetheredReserve(std::uint64_t end) noexcept {
 // ----------------------------------------------------------------- Reader
 
 SharedMemory Reader::AttachReader(const std::string& ring_name, const ReaderOptions& options) {
+  if (options.spin_before_idle < std::chrono::nanoseconds::zero()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "ring \"" + ring_name + "\": ReaderOptions::spin_before_idle is " +
+                    std::to_string(options.spin_before_idle.count()) +
+                    " ns; expected 0 or more");
+  }
   SharedMemory shm(SegmentName(ring_name), OpenMode::kOpenExisting, 0,
                    SharedMemoryOptions{0600, options.attach_timeout, options.prefault});
   // A writer may still be initialising the header (creation race).
@@ -586,34 +592,35 @@ void Reader::SleepUntilCommitMoves(std::chrono::nanoseconds max_wait) noexcept {
 }
 
 ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanoseconds timeout) {
-  ReadResult result{ReadStatus::kEmpty, 0};
+  using Clock = std::chrono::steady_clock;
   const bool forever = timeout == std::chrono::nanoseconds::max();
-  // Read() waits forever: no clock reads at all.
-  const auto start =
-      forever ? std::chrono::steady_clock::time_point{} : std::chrono::steady_clock::now();
+  const bool busy = options_.idle == IdleStrategy::kBusySpin;
+  // Read() with kBusySpin reads no clock at all. Otherwise the clock is read
+  // once a round, for the spin budget and the timeout.
+  const bool timed = !forever || !busy;
+  const Clock::time_point start = timed ? Clock::now() : Clock::time_point{};
   // Spinning polls only the header word at our position (kPollsPerRound
   // times a round, with PAUSE); TryRead's full check (commit, generation,
-  // closed, liveness) runs once a round. The futex and yield strategies back
-  // off after kSpinsBeforeBackoff rounds: 128 polls, as many as before the
-  // polls were lean.
-  constexpr std::uint32_t kSpinsBeforeBackoff = 16;
+  // closed, liveness) runs once a round. After spin_before_idle, the yield
+  // and futex strategies take over. (It was 16 rounds: ~1.5 us where PAUSE
+  // takes 11 ns, ~6 us where it takes 40, so the same code slept after
+  // different waits on different CPUs.)
   constexpr std::uint32_t kPollsPerRound = 8;
-  for (std::uint32_t idle_rounds = 0;; ++idle_rounds) {
-    if (idle_rounds > 0) {
-      result = TryRead(out);
+  for (bool first_round = true;; first_round = false) {
+    if (!first_round) {
+      const ReadResult result = TryRead(out);
       if (result.status != ReadStatus::kEmpty) return result;
     }
-    std::chrono::nanoseconds remaining = std::chrono::nanoseconds::max();
-    if (!forever) {
-      remaining = timeout - (std::chrono::steady_clock::now() - start);
-      if (remaining <= std::chrono::nanoseconds::zero()) return {ReadStatus::kTimedOut, 0};
-    }
-    if (options_.idle == IdleStrategy::kBusySpin || idle_rounds < kSpinsBeforeBackoff) {
+    const std::chrono::nanoseconds waited = timed ? Clock::now() - start : std::chrono::nanoseconds{};
+    if (!forever && waited >= timeout) return {ReadStatus::kTimedOut, 0};
+    if (busy || waited < options_.spin_before_idle) {
       PollHeader(kPollsPerRound);
     } else if (options_.idle == IdleStrategy::kSpinYield) {
       sched_yield();
     } else {
       // Wake up at least once per liveness interval to check the writer.
+      const std::chrono::nanoseconds remaining =
+          forever ? std::chrono::nanoseconds::max() : timeout - waited;
       SleepUntilCommitMoves(std::min<std::chrono::nanoseconds>(remaining, options_.liveness_interval));
     }
   }

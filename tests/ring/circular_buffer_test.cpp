@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <csignal>
 #include <chrono>
 #include <cstring>
@@ -16,6 +17,7 @@
 
 #include "ring_test_util.hpp"
 #include "ringlib/circular_buffer.hpp"
+#include "ringlib/inspect.hpp"
 
 namespace {
 
@@ -419,6 +421,86 @@ TEST(CircularBuffer, SleepingReaderIsWokenByTheNextWrite) {
   late_writer.join();
   EXPECT_EQ(result.status, ReadStatus::kMessage);
   EXPECT_EQ(result.size, 16u);
+}
+
+// The number of readers inside (or about to enter) a futex wait on `ring`,
+// as an operator sees it (ringctl).
+std::uint32_t Sleepers(const std::string& ring) {
+  const auto snapshot = ringlib::InspectRing(ring);
+  return snapshot ? snapshot->sleepers : 0;
+}
+
+TEST(SpinBeforeIdle, FutexReaderSleepsOnceItsSpinBudgetIsOverAndTheNextWriteWakesIt) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting(std::chrono::seconds(60));
+  options.idle = ringlib::IdleStrategy::kFutexSleep;
+  options.spin_before_idle = std::chrono::microseconds(100);
+  Reader reader(ring.name(), options);
+  ringlib::ReadResult result{ReadStatus::kEmpty, 0};
+  std::thread waiting([&] {
+    std::array<std::byte, 64> out{};
+    result = reader.ReadFor(out, std::chrono::seconds(60));
+  });
+  // Nothing is written until the reader is seen asleep: a reader that never
+  // slept would time out after 60 s and fail below.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bool slept = false;
+  while (!slept && std::chrono::steady_clock::now() < give_up) {
+    slept = Sleepers(ring.name()) == 1;
+    if (!slept) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  writer.Write(Payload(16, 3));
+  waiting.join();
+  EXPECT_TRUE(slept);
+  EXPECT_EQ(result.status, ReadStatus::kMessage);
+  EXPECT_EQ(result.size, 16u);
+  EXPECT_EQ(Sleepers(ring.name()), 0u);
+}
+
+TEST(SpinBeforeIdle, FutexReaderNeverSleepsWithinItsSpinBudget) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.idle = ringlib::IdleStrategy::kFutexSleep;
+  options.spin_before_idle = std::chrono::hours(1);
+  Reader reader(ring.name(), options);
+  std::atomic<bool> done{false};
+  ringlib::ReadResult result{ReadStatus::kEmpty, 0};
+  std::thread waiting([&] {
+    std::array<std::byte, 64> out{};
+    result = reader.ReadFor(out, std::chrono::milliseconds(300));
+    done.store(true);
+  });
+  // With the default budget (microseconds) the reader would be asleep for
+  // almost all of these 300 ms.
+  std::uint32_t most_sleepers = 0;
+  std::uint32_t looks = 0;
+  while (!done.load()) {
+    most_sleepers = std::max(most_sleepers, Sleepers(ring.name()));
+    ++looks;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  waiting.join();
+  EXPECT_EQ(result.status, ReadStatus::kTimedOut);
+  EXPECT_EQ(most_sleepers, 0u) << "over " << looks << " looks";
+  EXPECT_GT(looks, 10u);
+}
+
+TEST(SpinBeforeIdle, NegativeBudgetIsRefusedNamingTheRing) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.spin_before_idle = std::chrono::nanoseconds(-1);
+  try {
+    Reader reader(ring.name(), options);
+    FAIL() << "a negative spin_before_idle was accepted";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(error.what()).find(ring.name()), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("spin_before_idle is -1 ns"), std::string::npos)
+        << error.what();
+  }
 }
 
 TEST(CircularBuffer, LastParticipantToLeaveUnlinksTheSegment) {

@@ -138,10 +138,25 @@ struct WriterOptions {
   bool prefault = true;
 };
 
+// ReaderOptions::spin_before_idle's default: about what 128 polls took on
+// the VM of docs/benchmarks.md before the budget was a time.
+inline constexpr std::chrono::nanoseconds kDefaultSpinBeforeIdle = std::chrono::microseconds(2);
+
 struct ReaderOptions {
   LapPolicy lap_policy = LapPolicy::kTerminate;
   int lapped_exit_code = kLappedExitCode;
   IdleStrategy idle = IdleStrategy::kFutexSleep;
+  // How long Read() and ReadFor() poll the ring (with PAUSE) before
+  // kSpinYield or kFutexSleep takes over; kBusySpin polls until a message
+  // comes. 0 sleeps (or yields) at once; negative is refused. A sleeping
+  // reader is woken by the writer's next message but runs only some time
+  // later (~25-30 us on the VM of docs/benchmarks.md). A budget longer than
+  // that gives a reader with a core of its own the latency of spinning
+  // (ring_bench's ringlib-futex-50us: the same percentiles as busy spinning)
+  // at up to this much CPU per quiet gap. On a machine with more runnable
+  // processes than cores, spinning takes the CPU from others: the default
+  // keeps it short. docs/design.md, "Idle strategies".
+  std::chrono::nanoseconds spin_before_idle{kDefaultSpinBeforeIdle};
   // How long to wait for the segment to appear and be initialised.
   std::chrono::milliseconds attach_timeout{0};
   // Upper bound on how late a reader notices a dead writer while idle.
