@@ -8,6 +8,7 @@
 #include "feed/config.hpp"
 #include "feed/replay.hpp"
 #include "feed/program.hpp"
+#include "ringlib/circular_buffer.hpp"
 
 namespace {
 
@@ -16,6 +17,7 @@ struct Options {
   std::string ring;
   std::string name = "subscriber";
   std::string idle;
+  std::string spin;
   std::string throttle_delay;
   std::uint64_t max_rate = 0;
   std::string attach_timeout = "10s";
@@ -48,6 +50,10 @@ feed::SubscriberRun BuildRun(const Options& o, const CLI::App& app) {
     const auto idle = feed::ParseIdleStrategy(o.idle);
     if (!idle) throw ConfigError("--idle: expected spin, yield or futex, got \"" + o.idle + "\"");
     run.subscriber.idle = *idle;
+  }
+  if (given("--spin")) {
+    run.subscriber.spin_ns = feed::cli::DurationOption("--spin", o.spin);
+    if (*run.subscriber.spin_ns > feed::kMaxSpinNs) throw ConfigError("--spin: expected at most 1s");
   }
   if (given("--throttle-delay")) {
     run.subscriber.throttle.delay_ns = feed::cli::DurationOption("--throttle-delay", o.throttle_delay);
@@ -89,6 +95,12 @@ int main(int argc, char** argv) {
   app.add_option("--ring", o.ring, "Ring name (the segment is /dev/shm/ringlib.NAME)");
   app.add_option("--name", o.name, "Name in messages and summaries (default \"subscriber\")");
   app.add_option("--idle", o.idle, "How to wait: futex (default: sleeps, no CPU), yield or spin");
+  app.add_option("--spin", o.spin,
+                 fmt::format("With futex or yield: poll this long before sleeping or yielding, e.g. "
+                             "50us (default {}us). Longer than a wake-up takes (~30us on a VM) gives "
+                             "a subscriber with a core of its own spin-like latency, at that much "
+                             "CPU per quiet gap; on a busy machine it takes CPU from the publisher",
+                             ringlib::CircularBuffer::kDefaultSpinBeforeIdle.count() / 1000));
   app.add_option("--throttle-delay", o.throttle_delay, "Be slow on purpose: wait this long after each message, e.g. 200us");
   app.add_option("--max-rate", o.max_rate, "Be slow on purpose: at most N messages/s");
   app.add_option("--attach-timeout", o.attach_timeout, "How long to wait for the ring to appear (default 10s)");

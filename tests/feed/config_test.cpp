@@ -61,6 +61,7 @@ subscribers:
     throttle: { delay_us: 200, max_rate: 1000 }
     expect: lapped
     idle: yield
+    spin_us: 50
     start_after_ms: 1500
 run: { subscriber_wait_ms: 500, timeout_seconds: 30 }
 )",
@@ -86,6 +87,7 @@ run: { subscriber_wait_ms: 500, timeout_seconds: 30 }
   EXPECT_EQ(scenario.subscribers[1].name, "throttled");
   EXPECT_EQ(scenario.subscribers[1].expect, Expectation::kLapped);
   EXPECT_EQ(scenario.subscribers[1].idle, IdleStrategy::kYield);
+  EXPECT_EQ(scenario.subscribers[1].spin_ns, 50'000u);
   EXPECT_EQ(scenario.subscribers[1].throttle.delay_ns, 200'000u);
   EXPECT_EQ(scenario.subscribers[1].throttle.max_rate, 1'000u);
   EXPECT_EQ(scenario.subscribers[1].start_after_ns, 1'500'000'000u);
@@ -116,6 +118,7 @@ TEST(LoadScenario, OmittedKeysTakeTheDocumentedDefaults) {
   const SubscriberConfig& subscriber = with_subscriber.subscribers.at(0);
   EXPECT_EQ(subscriber.expect, Expectation::kComplete);
   EXPECT_EQ(subscriber.idle, IdleStrategy::kFutex);
+  EXPECT_FALSE(subscriber.spin_ns.has_value());  // ringlib's default
   EXPECT_EQ(subscriber.throttle.delay_ns, 0u);
   EXPECT_EQ(subscriber.throttle.max_rate, 0u);
   EXPECT_EQ(subscriber.start_after_ns, 0u);
@@ -232,6 +235,8 @@ TEST(LoadScenarioErrors, OutOfRangeValuesNameTheRange) {
   ExpectError(
       std::string(kMinimal) + "subscribers:\n  - name: a\n    throttle: { delay_us: 10000001 }\n",
       5, "subscribers[0].throttle.delay_us", "expected an integer in 0..10000000");
+  ExpectError(std::string(kMinimal) + "subscribers:\n  - name: a\n    spin_us: 1000001\n", 5,
+              "subscribers[0].spin_us", "expected an integer in 0..1000000, got \"1000001\"");
 }
 
 TEST(LoadScenarioErrors, BadEnumListsTheChoices) {

@@ -5,6 +5,9 @@
 // code.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <csignal>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -16,6 +19,8 @@
 #include "../ring/ring_test_util.hpp"
 #include "feed/config.hpp"
 #include "feed/summary.hpp"
+#include "ringlib/circular_buffer.hpp"
+#include "ringlib/inspect.hpp"
 
 namespace {
 
@@ -376,6 +381,46 @@ TEST(ReplayBadInput, ConfigWithUnknownKeyIsCode1NamingFileLineAndKey) {
   EXPECT_EQ(replay.exit_code(), 1);
   EXPECT_NE(replay.err().find(path + ":4"), std::string::npos) << replay.err();
   EXPECT_NE(replay.err().find("pacee"), std::string::npos) << replay.err();
+}
+
+// feed_subscriber's --spin reaches its reader: with a budget longer than
+// each of its 100 ms waits it never sleeps; with the default (microseconds)
+// it does. Seen as an operator sees it: the ring's sleeper count (ringctl).
+TEST(Replay, SubscriberSpinOptionDecidesWhenItsReaderSleeps) {
+  RingNameGuard ring;
+  ringlib::CircularBuffer::WriterOptions options;
+  options.capacity_bytes = 1 << 16;
+  ringlib::CircularBuffer::Writer writer(ring.name(), options);
+  auto snapshot = [&] { return ringlib::InspectRing(ring.name()).value(); };
+  auto live_readers = [&] {
+    const auto readers = snapshot().readers;
+    return std::count_if(readers.begin(), readers.end(), [](const auto& r) { return r.alive; });
+  };
+  auto wait_until = [](auto condition) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!condition() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return condition();
+  };
+  {
+    Process spinning({kSubscriber, "--ring", ring.name(), "--name", "spinning", "--spin", "1s",
+                      "--progress", "never"});
+    ASSERT_TRUE(wait_until([&] { return live_readers() == 1; })) << spinning.err();
+    std::uint32_t most_sleepers = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+    while (std::chrono::steady_clock::now() < until) {
+      most_sleepers = std::max(most_sleepers, snapshot().sleepers);
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_EQ(most_sleepers, 0u);
+    spinning.Kill(SIGINT);
+    EXPECT_TRUE(spinning.WaitFor(kGenerous));
+  }
+  Process sleeping({kSubscriber, "--ring", ring.name(), "--name", "sleeping", "--progress", "never"});
+  EXPECT_TRUE(wait_until([&] { return snapshot().sleepers == 1; })) << sleeping.err();
+  sleeping.Kill(SIGINT);  // its futex wait returns, and it leaves the count
+  EXPECT_TRUE(sleeping.WaitFor(kGenerous));
 }
 
 TEST(ReplayBadInput, BadCommandLineValueIsCode1WithTheOptionNamed) {

@@ -42,6 +42,7 @@ inline constexpr std::size_t kMaxSubscribers = 64;
 inline constexpr std::uint64_t kMaxThrottleDelayNs = 10'000'000'000;    // 10 s per message
 inline constexpr std::uint64_t kMaxThrottleRate = 1'000'000'000;        // messages/s
 inline constexpr std::uint64_t kMaxStartAfterNs = 3'600'000'000'000;    // 1 h
+inline constexpr std::uint64_t kMaxSpinNs = 1'000'000'000;              // 1 s before idling
 inline constexpr std::uint64_t kMaxSubscriberWaitNs = 600'000'000'000;  // 10 min
 inline constexpr std::uint64_t kMaxRunTimeoutNs = 86'400'000'000'000;   // 1 day
 
@@ -113,6 +114,9 @@ struct SubscriberConfig {
   std::string name;  // required, unique in a scenario
   Expectation expect = Expectation::kComplete;
   IdleStrategy idle = IdleStrategy::kFutex;
+  // How long to poll before yielding or sleeping (YAML spin_us): ringlib's
+  // ReaderOptions::spin_before_idle. Unset: ringlib's default.
+  std::optional<std::uint64_t> spin_ns;
   ThrottleConfig throttle;
   std::uint64_t start_after_ns = 0;  // YAML start_after_ms: started late, joins at the live end
 };
