@@ -680,6 +680,7 @@ RingReceiver::RingReceiver(const std::string& ring_name, const ChannelSpec& spec
     : reader_(ring_name, [&] {
         ringlib::CircularBuffer::ReaderOptions options;
         options.idle = spec.idle;
+        options.spin_before_idle = spec.spin_before_idle;
         options.tethered = spec.tethered;
         options.lap_policy = ringlib::LapPolicy::kReport;
         options.attach_timeout = std::chrono::milliseconds(5000);

@@ -6,6 +6,7 @@
 // block the sender when full), so a reader's rate is one it sustains.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -50,6 +51,8 @@ struct ChannelSpec {
   std::size_t max_message_bytes = 65535;
   std::uint64_t ring_capacity_bytes = std::uint64_t{1} << 20;
   ringlib::IdleStrategy idle = ringlib::IdleStrategy::kFutexSleep;
+  // ringlib readers: ReaderOptions::spin_before_idle.
+  std::chrono::nanoseconds spin_before_idle = ringlib::CircularBuffer::kDefaultSpinBeforeIdle;
   bool tethered = true;  // ringlib: lossless mode (the throughput runs)
 };
 

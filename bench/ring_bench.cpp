@@ -575,6 +575,7 @@ struct Variant {
   std::string label;
   Mechanism mechanism;
   ringlib::IdleStrategy idle;
+  std::chrono::nanoseconds spin_before_idle = cb::kDefaultSpinBeforeIdle;
 };
 
 // The limit: the faster (by p50) of the plain and the PAUSE atomic
@@ -701,6 +702,7 @@ LatencyResult Latency(const Config& config, const Variant& variant, std::size_t 
   spec.max_message_bytes = std::max<std::size_t>(size, 8);
   spec.ring_capacity_bytes = config.capacity;
   spec.idle = variant.idle;
+  spec.spin_before_idle = variant.spin_before_idle;
   spec.tethered = false;  // the default mode: the writer never waits
   std::unique_ptr<Channel> there;
   std::unique_ptr<Channel> back;
@@ -1838,6 +1840,11 @@ int Run(const Config& config) {
         variants.push_back({"bare-ring", m, ringlib::IdleStrategy::kBusySpin});
         variants.push_back({"ringlib-spin", m, ringlib::IdleStrategy::kBusySpin});
         variants.push_back({"ringlib-futex", m, ringlib::IdleStrategy::kFutexSleep});
+        // The same with a spin budget longer than a wake-up takes here, as
+        // for a reader with a core of its own (docs/benchmarks.md, "Spinning
+        // before sleeping").
+        variants.push_back({"ringlib-futex-50us", m, ringlib::IdleStrategy::kFutexSleep,
+                            std::chrono::microseconds(50)});
       } else if (m == Mechanism::kIceoryx) {
         variants.push_back({"iceoryx-poll", m, ringlib::IdleStrategy::kBusySpin});
       } else {
