@@ -602,7 +602,7 @@ ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanosecond
   // Spinning polls only the header word at our position (kPollsPerRound
   // times a round, with PAUSE); TryRead's full check (commit, generation,
   // closed, liveness) runs once a round. After spin_before_idle, the yield
-  // and futex strategies take over. (It was 16 rounds: ~1.5 us where PAUSE
+  // and futex strategies take over. (It was 16 rounds: ~2.3 us where PAUSE
   // takes 11 ns, ~6 us where it takes 40, so the same code slept after
   // different waits on different CPUs.)
   constexpr std::uint32_t kPollsPerRound = 8;
