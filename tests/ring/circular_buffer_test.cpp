@@ -70,8 +70,10 @@ TEST(CircularBuffer, DeliversMessagesOfSizeZeroOneAndMaximumIntact) {
 }
 
 // Write() copies 8 to 64 bytes in words with an overlapping last word, and
-// the rest with memcpy: every size on both sides of those limits, from
-// sources at every alignment, arrives byte for byte.
+// TryRead() 32 to 64 bytes in two overlapping 32-byte copies; the rest go
+// through memcpy. Every size on both sides of those limits, from sources at
+// every alignment, arrives byte for byte, and the reader writes nothing
+// past the message in the caller's buffer.
 TEST(CircularBuffer, WriteDeliversEverySizeUpTo130BytesIntactFromAnySourceAlignment) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(std::uint64_t{1} << 18));
@@ -88,6 +90,9 @@ TEST(CircularBuffer, WriteDeliversEverySizeUpTo130BytesIntactFromAnySourceAlignm
       ASSERT_EQ(result.size, size);
       ASSERT_TRUE(std::equal(payload.begin(), payload.end(), out.begin()))
           << "size " << size << " misalign " << misalign;
+      ASSERT_TRUE(std::all_of(out.begin() + static_cast<std::ptrdiff_t>(size), out.end(),
+                              [](std::byte b) { return b == std::byte{0xee}; }))
+          << "size " << size << ": bytes past the message were written";
     }
   }
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
