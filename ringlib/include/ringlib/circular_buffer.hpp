@@ -278,10 +278,10 @@ inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) no
 #else
   // 32 to 64 bytes: two overlapping 32-byte copies, inline, instead of a
   // call into the library memcpy and its size dispatch. Alternated with the
-  // call in ring_bench's 1-reader throughput (5-7 rounds, M messages/s):
+  // call in ring_bench's 1-reader throughput (5-9 rounds, M messages/s):
   // 48 B 156-167 -> 174-212 and 64 B 116-145 -> 139-173 in every round;
   // 32 B 166-190 -> 170-195, within the noise. Round trips at 8 and 64 B
-  // no slower (3 rounds). Word copies, as CopyToRing's, were slower at
+  // no slower (4-6 rounds). Word copies, as CopyToRing's, were slower at
   // 32 B (132-150 M/s); two 16-byte copies at 24 B were no faster.
   if (n >= 32 && n <= 64) {
     std::memcpy(dst, src, 32);
