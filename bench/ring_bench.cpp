@@ -572,10 +572,14 @@ struct LatencyArea {
 };
 
 struct Variant {
+  // A channel of `mechanism`, or one of the bare references for ringlib's
+  // round trip (BareLatency), which are not mechanisms.
+  enum class Kind : std::uint8_t { kChannel, kBareSlot, kBareRing };
   std::string label;
   Mechanism mechanism;
   ringlib::IdleStrategy idle;
   std::chrono::nanoseconds spin_before_idle = cb::kDefaultSpinBeforeIdle;
+  Kind kind = Kind::kChannel;
 };
 
 // The limit: the faster (by p50) of the plain and the PAUSE atomic
@@ -1835,9 +1839,10 @@ int Run(const Config& config) {
     std::vector<Variant> variants;
     for (Mechanism m : mechanisms) {
       if (m == Mechanism::kRing) {
-        // Not mechanisms: references for ringlib's round trip (BareLatency).
-        variants.push_back({"bare-slot", m, ringlib::IdleStrategy::kBusySpin});
-        variants.push_back({"bare-ring", m, ringlib::IdleStrategy::kBusySpin});
+        variants.push_back({.label = "bare-slot", .mechanism = m, .idle = ringlib::IdleStrategy::kBusySpin,
+                            .kind = Variant::Kind::kBareSlot});
+        variants.push_back({.label = "bare-ring", .mechanism = m, .idle = ringlib::IdleStrategy::kBusySpin,
+                            .kind = Variant::Kind::kBareRing});
         variants.push_back({"ringlib-spin", m, ringlib::IdleStrategy::kBusySpin});
         variants.push_back({"ringlib-futex", m, ringlib::IdleStrategy::kFutexSleep});
         // The same with a spin budget longer than a wake-up takes here, as
@@ -1856,9 +1861,9 @@ int Run(const Config& config) {
         Progress("latency: %s, %zu B\n", v.label.c_str(), size);
         std::string limit_error;
         std::optional<Percentiles> adjacent = AdjacentLimit(config, limit_error);
-        LatencyResult l = v.label == "bare-slot"   ? BareLatency(config, size, false)
-                          : v.label == "bare-ring" ? BareLatency(config, size, true)
-                                                   : Latency(config, v, size);
+        LatencyResult l = v.kind == Variant::Kind::kBareSlot   ? BareLatency(config, size, false)
+                          : v.kind == Variant::Kind::kBareRing ? BareLatency(config, size, true)
+                                                               : Latency(config, v, size);
         l.adjacent_limit = adjacent;
         if (size >= 64) {
           l.adjacent_both_lines =
