@@ -7,12 +7,11 @@
 
 #include <algorithm>
 #include <csignal>
-#include <thread>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <vector>
 
 #include "../ring/process.hpp"
@@ -20,7 +19,6 @@
 #include "feed/config.hpp"
 #include "feed/summary.hpp"
 #include "ringlib/circular_buffer.hpp"
-#include "ringlib/inspect.hpp"
 
 namespace {
 
@@ -391,34 +389,24 @@ TEST(Replay, SubscriberSpinOptionDecidesWhenItsReaderSleeps) {
   ringlib::CircularBuffer::WriterOptions options;
   options.capacity_bytes = 1 << 16;
   ringlib::CircularBuffer::Writer writer(ring.name(), options);
-  auto snapshot = [&] { return ringlib::InspectRing(ring.name()).value(); };
   auto live_readers = [&] {
-    const auto readers = snapshot().readers;
+    const auto readers = ringlib::InspectRing(ring.name()).value().readers;
     return std::count_if(readers.begin(), readers.end(), [](const auto& r) { return r.alive; });
-  };
-  auto wait_until = [](auto condition) {
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!condition() && std::chrono::steady_clock::now() < give_up) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    return condition();
   };
   {
     Process spinning({kSubscriber, "--ring", ring.name(), "--name", "spinning", "--spin", "1s",
                       "--progress", "never"});
-    ASSERT_TRUE(wait_until([&] { return live_readers() == 1; })) << spinning.err();
-    std::uint32_t most_sleepers = 0;
+    ASSERT_TRUE(ringtest::WaitUntil([&] { return live_readers() == 1; }, std::chrono::seconds(30)))
+        << spinning.err();
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
-    while (std::chrono::steady_clock::now() < until) {
-      most_sleepers = std::max(most_sleepers, snapshot().sleepers);
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    EXPECT_EQ(most_sleepers, 0u);
+    EXPECT_EQ(ringtest::MostSleepersWhile(ring.name(), [&] { return std::chrono::steady_clock::now() < until; }),
+              0u);
     spinning.Kill(SIGINT);
     EXPECT_TRUE(spinning.WaitFor(kGenerous));
   }
   Process sleeping({kSubscriber, "--ring", ring.name(), "--name", "sleeping", "--progress", "never"});
-  EXPECT_TRUE(wait_until([&] { return snapshot().sleepers == 1; })) << sleeping.err();
+  EXPECT_TRUE(ringtest::WaitUntil([&] { return ringtest::Sleepers(ring.name()) == 1; }, std::chrono::seconds(30)))
+      << sleeping.err();
   sleeping.Kill(SIGINT);  // its futex wait returns, and it leaves the count
   EXPECT_TRUE(sleeping.WaitFor(kGenerous));
 }

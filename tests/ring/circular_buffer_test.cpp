@@ -17,7 +17,6 @@
 
 #include "ring_test_util.hpp"
 #include "ringlib/circular_buffer.hpp"
-#include "ringlib/inspect.hpp"
 
 namespace {
 
@@ -428,13 +427,6 @@ TEST(CircularBuffer, SleepingReaderIsWokenByTheNextWrite) {
   EXPECT_EQ(result.size, 16u);
 }
 
-// The number of readers inside (or about to enter) a futex wait on `ring`,
-// as an operator sees it (ringctl).
-std::uint32_t Sleepers(const std::string& ring) {
-  const auto snapshot = ringlib::InspectRing(ring);
-  return snapshot ? snapshot->sleepers : 0;
-}
-
 TEST(SpinBeforeIdle, FutexReaderSleepsOnceItsSpinBudgetIsOverAndTheNextWriteWakesIt) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
@@ -449,18 +441,14 @@ TEST(SpinBeforeIdle, FutexReaderSleepsOnceItsSpinBudgetIsOverAndTheNextWriteWake
   });
   // Nothing is written until the reader is seen asleep: a reader that never
   // slept would time out after 60 s and fail below.
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  bool slept = false;
-  while (!slept && std::chrono::steady_clock::now() < give_up) {
-    slept = Sleepers(ring.name()) == 1;
-    if (!slept) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  const bool slept = ringtest::WaitUntil([&] { return ringtest::Sleepers(ring.name()) == 1; },
+                                         std::chrono::seconds(30));
   writer.Write(Payload(16, 3));
   waiting.join();
   EXPECT_TRUE(slept);
   EXPECT_EQ(result.status, ReadStatus::kMessage);
   EXPECT_EQ(result.size, 16u);
-  EXPECT_EQ(Sleepers(ring.name()), 0u);
+  EXPECT_EQ(ringtest::Sleepers(ring.name()), 0u);
 }
 
 TEST(SpinBeforeIdle, FutexReaderNeverSleepsWithinItsSpinBudget) {
@@ -479,13 +467,9 @@ TEST(SpinBeforeIdle, FutexReaderNeverSleepsWithinItsSpinBudget) {
   });
   // With the default budget (microseconds) the reader would be asleep for
   // almost all of these 300 ms.
-  std::uint32_t most_sleepers = 0;
   std::uint32_t looks = 0;
-  while (!done.load()) {
-    most_sleepers = std::max(most_sleepers, Sleepers(ring.name()));
-    ++looks;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  const std::uint32_t most_sleepers =
+      ringtest::MostSleepersWhile(ring.name(), [&] { return !done.load(); }, &looks);
   waiting.join();
   EXPECT_EQ(result.status, ReadStatus::kTimedOut);
   EXPECT_EQ(most_sleepers, 0u) << "over " << looks << " looks";

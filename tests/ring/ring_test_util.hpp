@@ -6,15 +6,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ringlib/circular_buffer.hpp"
+#include "ringlib/inspect.hpp"
 
 namespace ringtest {
 
@@ -53,6 +57,41 @@ class RingNameGuard {
 
 inline bool SegmentExists(const std::string& ring_name) {
   return ringlib::CircularBuffer::IWrapper::Exists(ring_name);
+}
+
+// Polls `condition` every millisecond until it holds or `timeout` passes;
+// whether it held.
+template <class Condition>
+bool WaitUntil(Condition condition, std::chrono::milliseconds timeout) {
+  const auto give_up = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= give_up) return condition();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+// Readers inside (or about to enter) a futex wait on the ring, as an
+// operator sees them (ringctl); 0 if the ring is gone.
+inline std::uint32_t Sleepers(const std::string& ring_name) {
+  const auto snapshot = ringlib::InspectRing(ring_name);
+  return snapshot ? snapshot->sleepers : 0;
+}
+
+// The most sleepers seen on the ring, looking every millisecond while
+// `keep_looking()` holds; `looks` (if given) gets the number of looks.
+template <class KeepLooking>
+std::uint32_t MostSleepersWhile(const std::string& ring_name, KeepLooking keep_looking,
+                                std::uint32_t* looks = nullptr) {
+  std::uint32_t most = 0;
+  std::uint32_t count = 0;
+  while (keep_looking()) {
+    most = std::max(most, Sleepers(ring_name));
+    ++count;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (looks != nullptr) *looks = count;
+  return most;
 }
 
 // splitmix64: a fixed, portable function of the sequence number.

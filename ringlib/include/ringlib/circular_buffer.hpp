@@ -151,9 +151,9 @@ struct ReaderOptions {
   // comes. 0 sleeps (or yields) at once; negative is refused. A sleeping
   // reader is woken by the writer's next message but runs only some time
   // later (~25-30 us on the VM of docs/benchmarks.md). A budget longer than
-  // that gives a reader with a core of its own the latency of spinning
-  // (ring_bench's ringlib-futex-50us: the same percentiles as busy spinning)
-  // at up to this much CPU per quiet gap. On a machine with more runnable
+  // that gives a reader with a core of its own about the latency of
+  // spinning (ring_bench's ringlib-futex-50us: p50 0-16 % above busy
+  // spinning in the same run) at up to this much CPU per quiet gap. On a machine with more runnable
   // processes than cores, spinning takes the CPU from others: the default
   // keeps it short. docs/design.md, "Idle strategies".
   std::chrono::nanoseconds spin_before_idle{kDefaultSpinBeforeIdle};
