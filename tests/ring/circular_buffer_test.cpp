@@ -232,6 +232,39 @@ TEST(CircularBuffer, ReserveAheadMakesLapDetectionConservativeByAtMostTheBlock) 
   ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kMessage);
 }
 
+// A reader this far behind (more than half a ring plus two of the largest
+// records) prefetches ahead as it reads small records (Reader::PrefetchAhead);
+// it must still deliver exactly what was written, in order.
+TEST(CircularBuffer, ReaderFarBehindTheWriterReadsEverySmallMessageIntactAndInOrder) {
+  RingNameGuard ring;
+  constexpr std::uint64_t kRing = std::uint64_t{1} << 20;
+  Writer writer(ring.name(), Capacity(kRing, WriterOptions::kAutoReserveAhead));
+  Reader reader(ring.name(), Reporting());
+  // 24- and 32-byte payloads (32- and 40-byte records), 720 KiB of them.
+  constexpr std::uint32_t kMessages = 20'000;
+  for (std::uint32_t i = 0; i < kMessages; ++i) {
+    auto payload = Payload(i % 2 == 0 ? 24 : 32, static_cast<std::uint8_t>(i));
+    std::memcpy(payload.data(), &i, sizeof i);
+    writer.Write(payload);
+  }
+  // The reader's prefetch lag for this ring: half of it, two of the largest
+  // records (65,535 bytes: 65,544 with the header, then a header word) and
+  // the prefetch distance plus a line.
+  constexpr std::uint64_t kPrefetchLag = kRing / 2 + 2 * (65'544 + 8) + 1'024 + 64;
+  ASSERT_GT(writer.reserve_position() - reader.position(), kPrefetchLag);
+  std::array<std::byte, 64> out{};
+  for (std::uint32_t i = 0; i < kMessages; ++i) {
+    const auto result = reader.TryRead(out);
+    ASSERT_EQ(result.status, ReadStatus::kMessage) << "message " << i;
+    auto expected = Payload(i % 2 == 0 ? 24 : 32, static_cast<std::uint8_t>(i));
+    std::memcpy(expected.data(), &i, sizeof i);
+    ASSERT_EQ(result.size, expected.size()) << "message " << i;
+    ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin())) << "message " << i;
+  }
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  EXPECT_EQ(reader.laps(), 0u);
+}
+
 TEST(CircularBuffer, EveryReaderReadsEveryMessageIndependently) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(std::uint64_t{1} << 16));
