@@ -413,17 +413,6 @@ Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
   position_ = segment_->commit.value.load(std::memory_order_acquire);
   cached_commit_ = position_;
   next_publish_ = position_ + capacity_ / 64;  // RegisterSlot stores position_ in the slot
-  // PrefetchAhead's lag behind the reserve. A published reserve is at most
-  // reserve-ahead (at most capacity / 4) past the end of the record being
-  // written, which may follow a padding record: two of the largest records.
-  // Below that the writer has committed everything, and a prefetched line
-  // must lie wholly below it. A quarter of a ring more keeps a prefetching
-  // reader that far from the writer. Where the sum is a whole ring or
-  // more, the reader never prefetches.
-  const std::uint64_t largest = layout::AlignedRecordBytes(max_message_);
-  prefetch_lag_ = capacity_ / 4 + 2 * (largest + layout::kRecordHeaderBytes) +
-                  kPrefetchAheadBytes + 64 + capacity_ / 4;
-
   kinds_ = layout::KindsOf(attached_generation_);
   // The first liveness check is one interval after attaching, not at the
   // first empty poll: a reader that first finds the ring empty only after
@@ -456,8 +445,7 @@ Reader::Reader(Reader&& other) noexcept
       last_lap_(other.last_lap_),
       slot_(std::exchange(other.slot_, nullptr)),
       slot_index_(std::exchange(other.slot_index_, -1)),
-      next_publish_(other.next_publish_),
-      prefetch_lag_(other.prefetch_lag_) {}
+      next_publish_(other.next_publish_) {}
 
 Reader::~Reader() { ReleaseSlot(); }
 

@@ -347,8 +347,6 @@ inline std::uint64_t LoadHeader(std::byte* at) noexcept {
   return std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(at))
       .load(std::memory_order_acquire);
 }
-// A hint: start moving the line at `at` into this core's cache for reading.
-inline void PrefetchForRead(const std::byte* at) noexcept { __builtin_prefetch(at, 0, 3); }
 inline void CpuRelax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
@@ -684,9 +682,10 @@ class Reader : public IWrapper {
     if (record_bytes != 0 && behind_by_less_than_a_ring) [[likely]] {
       const auto length = static_cast<std::uint32_t>(header);
       if (deliver(record + layout::kRecordHeaderBytes, length)) [[likely]] {
-        const std::uint64_t reserve = LoadReserve();
-        if (reserve - position > capacity) [[unlikely]] return Lapped(true);
-        PrefetchAhead(position, record_bytes, reserve);
+        // Overwritten(), with the locals: the members it reads would be
+        // loaded again after its fence (32 B throughput 211-219 -> 259-276
+        // M messages/s, docs/benchmarks.md).
+        if (LoadReserve() - position > capacity) [[unlikely]] return Lapped(true);
         return Delivered(position + record_bytes, length);
       }
     }
@@ -767,28 +766,6 @@ class Reader : public IWrapper {
     return segment_->reserve.value.load(std::memory_order_relaxed);
   }
 
-  // A reader far behind the writer fetches the line kPrefetchAheadBytes
-  // ahead of each small record it reads, so that line is on its way from
-  // the writer's core while the records before it are read. "Far" is
-  // prefetch_lag_ behind the reserve it has just loaded for the lap check
-  // (so it costs no extra load): so far that the prefetched line is
-  // committed whatever the writer's reserve-ahead and record sizes, since
-  // a line the writer has yet to write would be taken from it. A reader
-  // close behind the writer does not prefetch: measured, such a reader
-  // caught up and then polled the line the writer was filling, and the
-  // writer slowed. docs/benchmarks.md, "Reading ahead".
-  static constexpr std::uint64_t kPrefetchAheadBytes = 1024;
-  // Records of up to 40 bytes (payloads of up to 32). A first version that
-  // prefetched records of up to 64 bytes ran 4-8 % slower with payloads of
-  // 48 and 56 bytes, and none gained above that.
-  static constexpr std::uint64_t kPrefetchMaxRecordBytes = 40;
-  void PrefetchAhead(std::uint64_t position, std::uint64_t record_bytes,
-                     std::uint64_t reserve) const noexcept {
-    if (record_bytes <= kPrefetchMaxRecordBytes && reserve - position > prefetch_lag_) {
-      detail::PrefetchForRead(data() + ((position + kPrefetchAheadBytes) & mask_));
-    }
-  }
-
   // Caught up, with `header` (not of this stream) at position_: is there
   // anything to read, or has the stream ended? Cold-ish: only when caught up.
   ReadStatus ReloadCommit(std::uint64_t header) noexcept;
@@ -833,8 +810,6 @@ class Reader : public IWrapper {
   // The position at which ReadOne publishes next: capacity / 64 bytes past
   // the last published one (stored in the slot, if there is one).
   std::uint64_t next_publish_ = 0;
-  // PrefetchAhead's distance behind the reserve, set at attach (see there).
-  std::uint64_t prefetch_lag_ = 0;
 };
 
 }  // namespace CircularBuffer
