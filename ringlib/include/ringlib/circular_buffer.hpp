@@ -683,7 +683,7 @@ class Reader : public IWrapper {
       const auto length = static_cast<std::uint32_t>(header);
       if (deliver(record + layout::kRecordHeaderBytes, length)) [[likely]] {
         // Overwritten(), with the locals: the members it reads would be
-        // loaded again after its fence (32 B throughput 211-219 -> 259-276
+        // loaded again after its fence (32 B throughput 205-233 -> 258-276
         // M messages/s, docs/benchmarks.md).
         if (LoadReserve() - position > capacity) [[unlikely]] return Lapped(true);
         return Delivered(position + record_bytes, length);
