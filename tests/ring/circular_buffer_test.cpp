@@ -242,18 +242,18 @@ TEST(CircularBuffer, ReaderFarBehindTheWriterReadsEverySmallMessageIntactAndInOr
   Reader reader(ring.name(), Reporting());
   // 24- and 32-byte payloads (32- and 40-byte records): 756,000 bytes.
   constexpr std::uint32_t kMessages = 21'000;
-  for (std::uint32_t i = 0; i < kMessages; ++i) {
+  const auto message = [](std::uint32_t i) {
     auto payload = Payload(i % 2 == 0 ? 24 : 32, static_cast<std::uint8_t>(i));
     std::memcpy(payload.data(), &i, sizeof i);
-    writer.Write(payload);
-  }
+    return payload;
+  };
+  for (std::uint32_t i = 0; i < kMessages; ++i) writer.Write(message(i));
   ASSERT_GT(writer.reserve_position() - reader.position(), kRing * 3 / 4);
   std::array<std::byte, 64> out{};
   for (std::uint32_t i = 0; i < kMessages; ++i) {
     const auto result = reader.TryRead(out);
     ASSERT_EQ(result.status, ReadStatus::kMessage) << "message " << i;
-    auto expected = Payload(i % 2 == 0 ? 24 : 32, static_cast<std::uint8_t>(i));
-    std::memcpy(expected.data(), &i, sizeof i);
+    const auto expected = message(i);
     ASSERT_EQ(result.size, expected.size()) << "message " << i;
     ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin())) << "message " << i;
   }

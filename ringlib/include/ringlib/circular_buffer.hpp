@@ -682,10 +682,10 @@ class Reader : public IWrapper {
     if (record_bytes != 0 && behind_by_less_than_a_ring) [[likely]] {
       const auto length = static_cast<std::uint32_t>(header);
       if (deliver(record + layout::kRecordHeaderBytes, length)) [[likely]] {
-        // Overwritten(), with the locals: the members it reads would be
-        // loaded again after its fence (32 B throughput 205-233 -> 258-276
-        // M messages/s, docs/benchmarks.md).
-        if (LoadReserve() - position > capacity) [[unlikely]] return Lapped(true);
+        // The locals, not the members: those would be loaded again after
+        // Overwritten's fence (32 B throughput 205-233 -> 258-276 M
+        // messages/s, docs/benchmarks.md).
+        if (Overwritten(position, capacity)) [[unlikely]] return Lapped(true);
         return Delivered(position + record_bytes, length);
       }
     }
@@ -722,12 +722,12 @@ class Reader : public IWrapper {
       const std::uint64_t record_bytes =
           layout::WholeRecordBytes(header, offset, capacity_, max_message_, kinds_);
       if (record_bytes == 0) [[unlikely]] {
-        return Overwritten() ? Lapped(false) : ReadResult{ReadStatus::kCorrupt, 0};
+        return Overwritten(position_, capacity_) ? Lapped(false) : ReadResult{ReadStatus::kCorrupt, 0};
       }
       const auto length = static_cast<std::uint32_t>(header);
       const bool is_padding = kind == kinds_.padding;
       const bool delivered = is_padding || deliver(record + layout::kRecordHeaderBytes, length);
-      if (Overwritten()) [[unlikely]] return Lapped(true);
+      if (Overwritten(position_, capacity_)) [[unlikely]] return Lapped(true);
       if (!delivered) return {ReadStatus::kBufferTooSmall, length};
       if (!is_padding) return Delivered(position_ + record_bytes, length);
       MovePast(position_ + record_bytes);
@@ -756,14 +756,15 @@ class Reader : public IWrapper {
     return {ReadStatus::kMessage, length};
   }
 
-  // Step 4-5: were the bytes at position_ overwritten while we read them?
-  [[nodiscard]] bool Overwritten() const noexcept { return LoadReserve() - position_ > capacity_; }
-  // The writer's reserve, loaded after a copy: a copy that saw any byte
-  // written after a reserve was published sees that reserve here.
-  [[nodiscard]] std::uint64_t LoadReserve() const noexcept {
-    // [R2] pairs with the writer's fence [R1].
+  // Step 4-5: were the bytes at `position` (the reader's position) of a
+  // ring of `capacity` bytes overwritten while we read them? Both come as
+  // arguments so the fast path can pass the values it holds.
+  [[nodiscard]] bool Overwritten(std::uint64_t position, std::uint64_t capacity) const noexcept {
+    // [R2] pairs with the writer's fence [R1]: if our copy saw any byte the
+    // writer wrote after publishing a reserve, this load sees that reserve.
     detail::AcquireFenceBeforeReserve();
-    return segment_->reserve.value.load(std::memory_order_relaxed);
+    const std::uint64_t reserve = segment_->reserve.value.load(std::memory_order_relaxed);
+    return reserve - position > capacity;
   }
 
   // Caught up, with `header` (not of this stream) at position_: is there
