@@ -540,13 +540,12 @@ class Writer : public IWrapper {
     // messages stores 6 times per message instead of 8. Alternated with
     // the word stores over 6 rounds (ring_bench's 1-reader throughput, M
     // messages/s): 24 B 135-194 (median 153) -> 181-213 (median 192),
-    // faster in all 6 rounds.
-    // 8 and 16 B (the reader is the slower side there), 2 readers, and
-    // the round trips did not change beyond the noise (8 B, 30 rounds
-    // with the memset switched at run time: p50 medians 271 and 273 ns,
-    // slower in 15 of 30; docs/benchmarks.md). Plain
-    // stores, as CopyToRing's: only a reader a lap behind can read these
-    // bytes, and [R2] reports it lapped (the published reserve covers them).
+    // faster in all 6 rounds. 8 and 16 B (the reader is the slower side
+    // there), 2 readers and the round trips did not change beyond the
+    // noise (8 B, 30 rounds with the memset switched at run time: p50
+    // medians 271 and 273 ns; docs/benchmarks.md). Plain stores, as
+    // CopyToRing's: only a reader a lap behind can read these bytes, and
+    // [R2] reports it lapped (the published reserve covers them).
     for (; at < to && (at & (kLine - 1)) != 0; at += layout::kRecordAlignment) {
       detail::StoreWord(data() + (at & mask_), 0);
     }
