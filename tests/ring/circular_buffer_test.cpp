@@ -659,6 +659,58 @@ TEST(CircularBuffer, SmallRecordsLeaveNothingYetAfterThemOverHeaderLikeStaleByte
   }
 }
 
+// Zeroing ahead stops at the published reserve, also where that is not at
+// a line boundary (a short reserve_ahead_bytes): beyond it lie the last
+// lap's bytes, which a reader almost a ring behind, not lapped, still reads.
+TEST(CircularBuffer, ZeroingAheadLeavesTheBytesPastTheReserveToAReaderAlmostARingBehind) {
+  for (const std::uint64_t reserve_ahead : {24u, 40u, 72u, 100u}) {
+    SCOPED_TRACE("reserve_ahead_bytes " + std::to_string(reserve_ahead));
+    RingNameGuard ring;
+    Writer writer(ring.name(), Capacity(kSmall, reserve_ahead));
+    Reader reader(ring.name(), Reporting());
+    // 8-, 16- and 24-byte payloads (16- to 32-byte records: zeroed ahead),
+    // each stamped with its index.
+    const auto message = [](std::uint32_t i) {
+      auto payload = Payload(8 + 8 * (i % 3), static_cast<std::uint8_t>(i));
+      std::memcpy(payload.data(), &i, sizeof i);
+      return payload;
+    };
+    std::array<std::byte, 64> out{};
+    std::uint32_t next_read = 0;
+    const auto read_one = [&] {
+      const ringlib::ReadResult read = reader.TryRead(out);
+      ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << next_read;
+      const auto expected = message(next_read);
+      ASSERT_EQ(read.size, expected.size()) << "message " << next_read;
+      ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin())) << "message " << next_read;
+      ++next_read;
+    };
+    // A write moves the reserve by at most its record (<= 32 bytes), the
+    // padding to the end of the ring before it (< 32 bytes) and
+    // reserve_ahead: reading only while that could lap the reader keeps it
+    // about as far behind as it can be without being lapped.
+    std::uint64_t closest = 0;  // the largest reserve - position after a write
+    for (std::uint32_t i = 0; i < 4 * kSmall / 16; ++i) {
+      while (writer.reserve_position() - reader.position() + 64 + reserve_ahead > kSmall) {
+        read_one();
+        if (HasFatalFailure()) return;
+      }
+      writer.Write(message(i));
+      closest = std::max(closest, writer.reserve_position() - reader.position());
+    }
+    // The reader came within a line of being lapped, where bytes zeroed past
+    // the reserve would be its unread records.
+    ASSERT_GT(closest, kSmall - 56);
+    ASSERT_LE(closest, kSmall);
+    while (next_read < 4 * kSmall / 16) {
+      read_one();
+      if (HasFatalFailure()) return;
+    }
+    EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+    EXPECT_EQ(reader.laps(), 0u);
+  }
+}
+
 // A header of this stream whose record would fit in the ring but whose
 // length is above the ring's message limit: no writer writes it.
 TEST(CircularBuffer, HeaderAboveTheMessageLimitIsCorruptEvenIfItFitsInTheRing) {
