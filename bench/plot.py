@@ -58,6 +58,7 @@ def main():
                 f.write("mechanism p50 p90 p99 p99.9\n")
                 for key, label in (("atomic_pingpong", "atomic"),
                                    ("atomic_pingpong_pause", "atomic+pause"),
+                                   ("atomic_pingpong_paced", "atomic+paced"),
                                    ("atomic_pingpong_two_lines", "atomic-2-lines"),
                                    ("atomic_pingpong_both_lines", "atomic-both-lines")):
                     if key in limit:
@@ -203,6 +204,7 @@ def write_tables(results, path):
     out.append("|---|---:|---:|---:|---:|---:|")
     for key, label in (("atomic_pingpong", "atomic ping-pong (plain spin)"),
                        ("atomic_pingpong_pause", "atomic ping-pong (spin with PAUSE)"),
+                       ("atomic_pingpong_paced", "atomic ping-pong (paced as ringlib's readers)"),
                        ("atomic_pingpong_two_lines", "atomic ping-pong, message in a second line (PAUSE)"),
                        ("atomic_pingpong_both_lines", "atomic ping-pong, two lines each way, both polled (PAUSE)")):
         if key in limit:

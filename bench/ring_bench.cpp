@@ -153,8 +153,9 @@ struct AtomicPingPongArea {
 };
 
 // Two processes, one 8-byte atomic each way on its own line: the floor for
-// any cross-core round trip. with_pause: the spin loop executes PAUSE, as
-// every polite spinner (ringlib's kBusySpin included) does.
+// any cross-core round trip. pauses: PAUSEs between two polls; 0 spins
+// plainly, 1 as most polite spinners do, and ringlib's readers use
+// detail::PausesPerPoll() (polls ~20 ns apart; 2 on this VM).
 enum class PingPongShape {
   kOneLine,
   // The 8-byte message travels in its own line and the flag only says it is
@@ -169,7 +170,7 @@ enum class PingPongShape {
   // the least such a message can cost here.
   kBothLines,
 };
-Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& error,
+Percentiles AtomicPingPong(const Config& config, std::uint32_t pauses, std::string& error,
                            PingPongShape shape = PingPongShape::kOneLine) {
   SharedArea<AtomicPingPongArea> area;
   const std::uint64_t iterations = config.iterations;
@@ -180,7 +181,7 @@ Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& e
   // `at_least`; returns the flag. Both sides count up in step, so an
   // earlier round's value is always below. Acquire pairs with the peer's
   // releases.
-  auto await = [both_lines, with_pause](PaddedCounter& flag, PaddedCounter& second, std::uint64_t at_least) {
+  auto await = [both_lines, pauses](PaddedCounter& flag, PaddedCounter& second, std::uint64_t at_least) {
     for (;;) {
       const std::uint64_t seen = flag.value.load(std::memory_order_acquire);
       if (seen == kTerminator) return seen;
@@ -190,7 +191,7 @@ Percentiles AtomicPingPong(const Config& config, bool with_pause, std::string& e
                  seen >= at_least && also >= at_least) {
         return seen;
       }
-      if (with_pause) CpuRelax();
+      for (std::uint32_t p = 0; p < pauses; ++p) CpuRelax();
     }
   };
   const pid_t ponger = Spawn([&] {
@@ -582,36 +583,50 @@ struct Variant {
   Kind kind = Kind::kChannel;
 };
 
-// The limit: the faster (by p50) of the plain and the PAUSE atomic
-// ping-pong, whichever ran; nullptr if neither did.
+// The limit: the fastest (by p50) of the plain, the PAUSE and the paced
+// atomic ping-pong, of those that ran; nullptr if none did.
 const Percentiles* FasterPingPong(const std::optional<Percentiles>& plain,
-                                  const std::optional<Percentiles>& pause) {
-  if (plain && pause) return pause->p50 < plain->p50 ? &*pause : &*plain;
-  if (plain) return &*plain;
-  if (pause) return &*pause;
-  return nullptr;
+                                  const std::optional<Percentiles>& pause,
+                                  const std::optional<Percentiles>& paced) {
+  const Percentiles* fastest = nullptr;
+  for (const std::optional<Percentiles>* p : {&plain, &pause, &paced}) {
+    if (*p && (fastest == nullptr || (*p)->p50 < fastest->p50)) fastest = &**p;
+  }
+  return fastest;
+}
+
+// ringlib's readers' PAUSEs per poll, if more than one (else the paced
+// ping-pong would repeat the PAUSE one).
+std::uint32_t RingPacedPauses() {
+  const std::uint32_t pauses = ringlib::CircularBuffer::detail::PausesPerPoll();
+  return pauses > 1 ? pauses : 0;
 }
 
 // One atomic ping-pong; nullopt if it failed, and then `error` gets the
 // failure with `name` in front, unless it holds an earlier one.
-std::optional<Percentiles> MeasurePingPong(const Config& config, const char* name, bool with_pause,
+std::optional<Percentiles> MeasurePingPong(const Config& config, const char* name, std::uint32_t pauses,
                                            PingPongShape shape, std::string& error) {
   std::string failure;
-  Percentiles p = AtomicPingPong(config, with_pause, failure, shape);
+  Percentiles p = AtomicPingPong(config, pauses, failure, shape);
   if (failure.empty() && p.samples == 0) failure = "no round trip recorded";
   if (failure.empty()) return p;
   if (error.empty()) error = std::string(name) + ": " + failure;
   return std::nullopt;
 }
 
-// Both atomic ping-pongs again, now; the limit of those (nullopt if both
-// failed; `error` gets the first failure).
+// The one-line atomic ping-pongs again, now; the limit of those (nullopt
+// if all failed; `error` gets the first failure).
 std::optional<Percentiles> AdjacentLimit(const Config& config, std::string& error) {
   const std::optional<Percentiles> plain =
-      MeasurePingPong(config, "atomic ping-pong", false, PingPongShape::kOneLine, error);
+      MeasurePingPong(config, "atomic ping-pong", 0, PingPongShape::kOneLine, error);
   const std::optional<Percentiles> pause =
-      MeasurePingPong(config, "atomic ping-pong with PAUSE", true, PingPongShape::kOneLine, error);
-  const Percentiles* faster = FasterPingPong(plain, pause);
+      MeasurePingPong(config, "atomic ping-pong with PAUSE", 1, PingPongShape::kOneLine, error);
+  std::optional<Percentiles> paced;
+  if (const std::uint32_t pauses = RingPacedPauses(); pauses != 0) {
+    paced = MeasurePingPong(config, "atomic ping-pong paced as ringlib's readers", pauses,
+                            PingPongShape::kOneLine, error);
+  }
+  const Percentiles* faster = FasterPingPong(plain, pause, paced);
   return faster != nullptr ? std::optional<Percentiles>(*faster) : std::nullopt;
 }
 
@@ -763,7 +778,7 @@ LatencyResult Latency(const Config& config, const Variant& variant, std::size_t 
 // Two references for ringlib's round trip, not mechanisms: the bytes of a
 // ringlib record (an 8-byte sequence word, then the payload) moved with
 // nothing else. The sender stores the payload in 8-byte words, then the word
-// (release); the peer polls the word (PAUSE), then copies the payload out.
+// (release); the peer polls the word (paced as ringlib's readers), then copies the payload out.
 //   bare-slot: one fixed slot each way, as the atomic ping-pong's one line.
 //              A 64-byte payload makes the record 72 bytes: two lines.
 //   bare-ring: the records advance through a ring of ringlib's capacity, so
@@ -785,12 +800,13 @@ inline void Store(std::byte* record, const std::byte* payload, std::size_t size,
   std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(record))
       .store(sequence, std::memory_order_release);
 }
-inline std::uint64_t Await(std::byte* record, std::uint64_t at_least) {
+// Polls paced as ringlib's readers poll (detail::PausesPerPoll()).
+inline std::uint64_t Await(std::byte* record, std::uint64_t at_least, std::uint32_t pauses) {
   std::uint64_t seen;
   // Pairs with the sender's release in Store.
   while ((seen = std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(record))
                      .load(std::memory_order_acquire)) < at_least) {
-    CpuRelax();
+    for (std::uint32_t p = 0; p < pauses; ++p) CpuRelax();
   }
   return seen;
 }
@@ -831,6 +847,7 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
   const Place first_pong{pong_area, advancing ? record_bytes : 0, stride};
   SharedArea<LatencyArea> area;
   SharedArea<double> samples(config.iterations);
+  const std::uint32_t pauses = ringlib::CircularBuffer::detail::PausesPerPoll();
   const pid_t ponger = Spawn([&] {
     PinTo(config.reader_cpu());
     std::vector<std::byte> message(std::max<std::size_t>(size, 8));
@@ -838,7 +855,7 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
     Place pong = first_pong;
     area->receivers_ready.fetch_add(1);
     for (std::uint64_t i = 1;; ++i) {
-      if (bare::Await(ping.Current(), i) == kTerminator) return 0;
+      if (bare::Await(ping.Current(), i, pauses) == kTerminator) return 0;
       std::memcpy(message.data(), ping.Current() + 8, size);
       bare::Store(pong.Current(), message.data(), size, i);
       ping.Advance();
@@ -862,7 +879,7 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
       std::memcpy(message.data() + message.size() - sizeof i, &i, sizeof i);
       const std::uint64_t t0 = Tsc::Ticks();
       bare::Store(ping.Current(), message.data(), size, i);
-      bare::Await(pong.Current(), i);
+      bare::Await(pong.Current(), i, pauses);
       std::memcpy(reply.data(), pong.Current() + 8, size);
       const std::uint64_t t1 = Tsc::Ticks();
       ping.Advance();  // to where the ponger waits next
@@ -1166,6 +1183,10 @@ struct Results {
   std::string finished_load;
   std::optional<Percentiles> atomic_rtt;
   std::optional<Percentiles> atomic_rtt_pause;
+  // Paced as ringlib's readers poll (RingPacedPauses()), where that is
+  // more than one PAUSE per poll.
+  std::optional<Percentiles> atomic_rtt_paced;
+  std::uint32_t paced_pauses = 0;
   std::optional<Percentiles> atomic_rtt_two_lines;   // PingPongShape::kMessageLine
   std::optional<Percentiles> atomic_rtt_both_lines;  // PingPongShape::kBothLines
   std::string atomic_error;
@@ -1202,7 +1223,9 @@ double MemcpyFor(const Results& r, std::size_t size) {
 }
 
 // The limit at the start of the run.
-const Percentiles* LimitRtt(const Results& r) { return FasterPingPong(r.atomic_rtt, r.atomic_rtt_pause); }
+const Percentiles* LimitRtt(const Results& r) {
+  return FasterPingPong(r.atomic_rtt, r.atomic_rtt_pause, r.atomic_rtt_paced);
+}
 
 void ComputeTargets(Results& r) {
   auto add = [&](Target t) { r.targets.push_back(std::move(t)); };
@@ -1401,6 +1424,11 @@ void PrintTable(const Config& config, const Results& r) {
                   r.atomic_rtt_pause->p50, r.atomic_rtt_pause->p90, r.atomic_rtt_pause->p99,
                   r.atomic_rtt_pause->p999, r.atomic_rtt_pause->max);
     }
+    if (r.atomic_rtt_paced) {
+      std::printf("same, %u PAUSEs per poll as ringlib's readers (ns): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f\n",
+                  r.paced_pauses, r.atomic_rtt_paced->p50, r.atomic_rtt_paced->p90, r.atomic_rtt_paced->p99,
+                  r.atomic_rtt_paced->p999, r.atomic_rtt_paced->max);
+    }
     if (r.atomic_rtt_two_lines) {
       std::printf("message in a second line, PAUSE (ns): p50 %.0f  p90 %.0f  p99 %.0f  p99.9 %.0f  max %.0f\n",
                   r.atomic_rtt_two_lines->p50, r.atomic_rtt_two_lines->p90, r.atomic_rtt_two_lines->p99,
@@ -1413,7 +1441,7 @@ void PrintTable(const Config& config, const Results& r) {
     }
     if (!r.atomic_error.empty()) std::printf("FAILED: %s\n", r.atomic_error.c_str());
     if (LimitRtt(r) != nullptr) {
-      std::printf("(ratios below use the faster of the two: p50 %.0f ns, p99.9 %.0f ns)\n", LimitRtt(r)->p50,
+      std::printf("(ratios below use the fastest one-line ping-pong above: p50 %.0f ns, p99.9 %.0f ns)\n", LimitRtt(r)->p50,
                   LimitRtt(r)->p999);
     }
     for (std::size_t i = 0; i < r.memcpy_bandwidth.size(); ++i) {
@@ -1603,6 +1631,12 @@ std::string ToJson(const Config& config, const Results& r) {
     WritePercentiles(j, *r.atomic_rtt_pause);
     j.EndObject();
   }
+  if (r.atomic_rtt_paced) {
+    j.BeginObject("atomic_pingpong_paced");
+    WritePercentiles(j, *r.atomic_rtt_paced);
+    j.Field("pauses_per_poll", std::uint64_t{r.paced_pauses});
+    j.EndObject();
+  }
   if (r.atomic_rtt_two_lines) {
     j.BeginObject("atomic_pingpong_two_lines");
     WritePercentiles(j, *r.atomic_rtt_two_lines);
@@ -1614,8 +1648,9 @@ std::string ToJson(const Config& config, const Results& r) {
     j.EndObject();
   }
   if (const Percentiles* limit = LimitRtt(r)) {
-    j.Field("limit_rtt", r.atomic_rtt_pause && limit == &*r.atomic_rtt_pause ? "atomic_pingpong_pause"
-                                                                             : "atomic_pingpong");
+    j.Field("limit_rtt", r.atomic_rtt_pause && limit == &*r.atomic_rtt_pause   ? "atomic_pingpong_pause"
+                         : r.atomic_rtt_paced && limit == &*r.atomic_rtt_paced ? "atomic_pingpong_paced"
+                                                                               : "atomic_pingpong");
   }
   j.BeginArray("memcpy");
   for (const auto& [size, bw] : r.memcpy_bandwidth) {
@@ -1785,12 +1820,17 @@ int Run(const Config& config) {
   if (config.Has("limit")) {
     Progress("limit: atomic ping-pong\n");
     std::string& error = r.atomic_error;
-    r.atomic_rtt = MeasurePingPong(config, "atomic ping-pong", false, PingPongShape::kOneLine, error);
+    r.atomic_rtt = MeasurePingPong(config, "atomic ping-pong", 0, PingPongShape::kOneLine, error);
     r.atomic_rtt_pause =
-        MeasurePingPong(config, "atomic ping-pong with PAUSE", true, PingPongShape::kOneLine, error);
+        MeasurePingPong(config, "atomic ping-pong with PAUSE", 1, PingPongShape::kOneLine, error);
+    r.paced_pauses = RingPacedPauses();
+    if (r.paced_pauses != 0) {
+      r.atomic_rtt_paced = MeasurePingPong(config, "atomic ping-pong paced as ringlib's readers",
+                                           r.paced_pauses, PingPongShape::kOneLine, error);
+    }
     r.atomic_rtt_two_lines =
-        MeasurePingPong(config, "message-line ping-pong", true, PingPongShape::kMessageLine, error);
-    r.atomic_rtt_both_lines = MeasurePingPong(config, "two-line ping-pong", true, PingPongShape::kBothLines, error);
+        MeasurePingPong(config, "message-line ping-pong", 1, PingPongShape::kMessageLine, error);
+    r.atomic_rtt_both_lines = MeasurePingPong(config, "two-line ping-pong", 1, PingPongShape::kBothLines, error);
     if (!r.atomic_error.empty()) {
       r.failed = true;
       Progress("  FAILED: %s\n", r.atomic_error.c_str());
@@ -1867,7 +1907,7 @@ int Run(const Config& config) {
         l.adjacent_limit = adjacent;
         if (size >= 64) {
           l.adjacent_both_lines =
-              MeasurePingPong(config, "two-line ping-pong", true, PingPongShape::kBothLines, limit_error);
+              MeasurePingPong(config, "two-line ping-pong", 1, PingPongShape::kBothLines, limit_error);
         }
         if (!limit_error.empty()) {
           r.failed = true;

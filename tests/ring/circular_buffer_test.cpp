@@ -978,4 +978,29 @@ TEST(Tethered, WriterStopsWaitingForATetheredReaderThatDied) {
   }
 }
 
+// A spinning reader's polls come kPollSpacing apart: enough PAUSEs for the
+// spacing, rounded up, never none, and bounded where a PAUSE is too short
+// (or the clock too coarse) to time.
+TEST(PollSpacing, PausesMakeTheSpacingRoundedUpAtLeastOneAtMostTheBound) {
+  using ringlib::CircularBuffer::detail::kMaxPausesPerPoll;
+  using ringlib::CircularBuffer::detail::PausesForSpacing;
+  EXPECT_EQ(PausesForSpacing(11.0, 20.0), 2u);   // this VM's PAUSE
+  EXPECT_EQ(PausesForSpacing(10.0, 20.0), 2u);   // exactly two
+  EXPECT_EQ(PausesForSpacing(6.0, 20.0), 4u);    // 3.33 rounds up
+  EXPECT_EQ(PausesForSpacing(40.0, 20.0), 1u);   // a Skylake server's PAUSE: one
+  EXPECT_EQ(PausesForSpacing(20.0, 20.0), 1u);
+  EXPECT_EQ(PausesForSpacing(1.0, 20.0), kMaxPausesPerPoll);
+  EXPECT_EQ(PausesForSpacing(0.0, 20.0), kMaxPausesPerPoll);
+  EXPECT_EQ(PausesForSpacing(-3.0, 20.0), kMaxPausesPerPoll);
+}
+
+TEST(PollSpacing, ThisProcessCountIsWithinTheBoundsAndTheSameOnEveryCall) {
+  using ringlib::CircularBuffer::detail::kMaxPausesPerPoll;
+  using ringlib::CircularBuffer::detail::PausesPerPoll;
+  const std::uint32_t pauses = PausesPerPoll();
+  EXPECT_GE(pauses, 1u);
+  EXPECT_LE(pauses, kMaxPausesPerPoll);
+  EXPECT_EQ(PausesPerPoll(), pauses) << "changed between calls";
+}
+
 }  // namespace

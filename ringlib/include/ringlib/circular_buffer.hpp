@@ -371,6 +371,28 @@ bool HeavyBarrier() noexcept;
 void FutexWait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
                std::chrono::nanoseconds timeout) noexcept;
 std::uint64_t CoarseNowNs() noexcept;
+// A spinning reader's polls of its header word come at least kPollSpacing
+// apart: PausesPerPoll() PAUSEs between two, measured once per process (the
+// first Reader does it, ~15 us). On the VM of docs/benchmarks.md a PAUSE
+// takes ~11 ns, and polling after every one put the 8-byte round trip in
+// a slow mode (~250-285 ns) in about half the runs, bare-ring's too;
+// polling after two (or four) never did (12 alternating rounds: p50
+// medians 250 -> 225 ns, worst 282 -> 237). Where a PAUSE already takes
+// longer (~40 ns on Skylake servers) it stays one.
+inline constexpr std::chrono::nanoseconds kPollSpacing{20};
+inline constexpr std::uint32_t kMaxPausesPerPoll = 16;
+// The PAUSEs that make `spacing_ns` when one takes `pause_ns`: rounded up,
+// at least 1, at most kMaxPausesPerPoll (also for a clock too coarse to
+// time one).
+constexpr std::uint32_t PausesForSpacing(double pause_ns, double spacing_ns) noexcept {
+  if (!(pause_ns > 0)) return kMaxPausesPerPoll;
+  const double wanted = spacing_ns / pause_ns;
+  if (wanted >= kMaxPausesPerPoll) return kMaxPausesPerPoll;
+  const auto whole = static_cast<std::uint32_t>(wanted);
+  const std::uint32_t pauses = whole + (static_cast<double>(whole) < wanted ? 1 : 0);
+  return pauses < 1 ? 1 : pauses;
+}
+std::uint32_t PausesPerPoll() noexcept;
 }  // namespace detail
 
 class Writer : public IWrapper {
