@@ -155,7 +155,7 @@ struct AtomicPingPongArea {
 // Two processes, one 8-byte atomic each way on its own line: the floor for
 // any cross-core round trip. pauses: PAUSEs between two polls; 0 spins
 // plainly, 1 as most polite spinners do, and ringlib's readers use
-// detail::PausesPerPoll() (polls ~20 ns apart; 2 on this VM).
+// detail::PausesPerPoll() (polls at least 16 ns apart; 2 PAUSEs on this VM).
 enum class PingPongShape {
   kOneLine,
   // The 8-byte message travels in its own line and the flag only says it is

@@ -374,12 +374,13 @@ std::uint64_t CoarseNowNs() noexcept;
 // A spinning reader's polls of its header word come at least kPollSpacing
 // apart: PausesPerPoll() PAUSEs between two, measured once per process (the
 // first Reader does it, ~15 us). On the VM of docs/benchmarks.md a PAUSE
-// takes ~11 ns, and polling after every one put the 8-byte round trip in
-// a slow mode (~250-285 ns) in about half the runs, bare-ring's too;
+// takes 9.6-11 ns, and polling after every one put the 8-byte round trip
+// in a slow mode (~250-285 ns) in about half the runs, bare-ring's too;
 // polling after two (or four) never did (12 alternating rounds: p50
-// medians 250 -> 225 ns, worst 282 -> 237). Where a PAUSE already takes
-// longer (~40 ns on Skylake servers) it stays one.
-inline constexpr std::chrono::nanoseconds kPollSpacing{20};
+// medians 250 -> 225 ns, worst 282 -> 237). 16 ns makes two PAUSEs there
+// whether one takes 9.6 or 11 ns (20 made three at 9.6). Where a PAUSE
+// takes 16 ns or more (~40 ns on Skylake servers) it stays one.
+inline constexpr std::chrono::nanoseconds kPollSpacing{16};
 inline constexpr std::uint32_t kMaxPausesPerPoll = 16;
 // The PAUSEs that make `spacing_ns` when one takes `pause_ns`: rounded up,
 // at least 1, at most kMaxPausesPerPoll (also for a clock too coarse to
