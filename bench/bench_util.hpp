@@ -59,6 +59,10 @@ class Tsc {
 };
 
 inline void CpuRelax() noexcept { __builtin_ia32_pause(); }
+// `times` PAUSEs: one poll's spacing (0 spins plainly).
+inline void CpuRelax(std::uint32_t times) noexcept {
+  for (std::uint32_t i = 0; i < times; ++i) CpuRelax();
+}
 
 // Pins the calling process to one CPU; cpu < 0 leaves it unpinned.
 inline void PinTo(int cpu) {

@@ -191,7 +191,7 @@ Percentiles AtomicPingPong(const Config& config, std::uint32_t pauses, std::stri
                  seen >= at_least && also >= at_least) {
         return seen;
       }
-      for (std::uint32_t p = 0; p < pauses; ++p) CpuRelax();
+      CpuRelax(pauses);
     }
   };
   const pid_t ponger = Spawn([&] {
@@ -778,7 +778,8 @@ LatencyResult Latency(const Config& config, const Variant& variant, std::size_t 
 // Two references for ringlib's round trip, not mechanisms: the bytes of a
 // ringlib record (an 8-byte sequence word, then the payload) moved with
 // nothing else. The sender stores the payload in 8-byte words, then the word
-// (release); the peer polls the word (paced as ringlib's readers), then copies the payload out.
+// (release); the peer polls the word (paced as ringlib's readers), then
+// copies the payload out.
 //   bare-slot: one fixed slot each way, as the atomic ping-pong's one line.
 //              A 64-byte payload makes the record 72 bytes: two lines.
 //   bare-ring: the records advance through a ring of ringlib's capacity, so
@@ -806,7 +807,7 @@ inline std::uint64_t Await(std::byte* record, std::uint64_t at_least, std::uint3
   // Pairs with the sender's release in Store.
   while ((seen = std::atomic_ref<std::uint64_t>(*reinterpret_cast<std::uint64_t*>(record))
                      .load(std::memory_order_acquire)) < at_least) {
-    for (std::uint32_t p = 0; p < pauses; ++p) CpuRelax();
+    CpuRelax(pauses);
   }
   return seen;
 }

@@ -373,7 +373,7 @@ void FutexWait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
 std::uint64_t CoarseNowNs() noexcept;
 // A spinning reader's polls of its header word come at least kPollSpacing
 // apart: PausesPerPoll() PAUSEs between two, measured once per process (the
-// first Reader does it, ~15 us). On the VM of docs/benchmarks.md a PAUSE
+// first Reader does it, ~13 us here). On the VM of docs/benchmarks.md a PAUSE
 // takes 9.6-11 ns, and polling after every one put the 8-byte round trip
 // in a slow mode (~250-285 ns) in about half the runs, bare-ring's too;
 // polling after two (or four) never did (12 alternating rounds: p50
