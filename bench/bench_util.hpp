@@ -11,6 +11,7 @@
 #include <x86intrin.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -38,6 +39,13 @@ inline std::uint64_t NowNs() noexcept {
 // round-trip samples carry less of the ruler. Constant and invariant on every
 // x86 machine this runs on (lscpu: constant_tsc nonstop_tsc); calibrated
 // against CLOCK_MONOTONIC once, before any process is forked.
+//
+// It need not advance every tick. Intel's does (two reads in a row always
+// differ); on the AMD EPYC VM (family 26) of docs/benchmarks.md it advances
+// by ~26 ticks every 10 ns (2.6 GHz), so every round trip falls on a 10-ns
+// grid. step_ns() is that step
+// (0 where the counter advances every tick, or in steps of at most 3),
+// which ComputePercentiles takes into account.
 class Tsc {
  public:
   static void Calibrate() {
@@ -47,15 +55,57 @@ class Tsc {
     const std::uint64_t ns1 = NowNs();
     const std::uint64_t t1 = __rdtsc();
     ns_per_tick_ = static_cast<double>(ns1 - ns0) / static_cast<double>(t1 - t0);
+    step_ns_ = MeasureStepTicks() * ns_per_tick_;
   }
   static std::uint64_t Ticks() noexcept { return __rdtsc(); }
   static double ToNs(std::uint64_t ticks) noexcept {
     return static_cast<double>(ticks) * ns_per_tick_;
   }
   static double ns_per_tick() noexcept { return ns_per_tick_; }
+  static double step_ns() noexcept { return step_ns_; }
 
  private:
+  // Times 100,000 short busy loops of 0 to 199 iterations (a span of a few
+  // hundred ticks). A counter that advances every tick gives every
+  // difference in that span; one that advances in steps gives only
+  // clusters around multiples of its step (+-1 tick: the guest's TSC
+  // scaling). The step is the distance between the first and the last
+  // cluster over the steps between them (on the EPYC VM: ~25.96 ticks,
+  // 10 ns); 0 where the clusters are at most 3 ticks apart.
+  static double MeasureStepTicks() {
+    constexpr int kTimings = 100000;
+    std::vector<std::uint64_t> deltas;
+    deltas.reserve(kTimings);
+    for (int i = 0; i < kTimings; ++i) {
+      const int iterations = i % 200;
+      const std::uint64_t t0 = __rdtsc();
+      for (int k = 0; k < iterations; ++k) asm volatile("" ::: "memory");
+      deltas.push_back(__rdtsc() - t0);
+    }
+    std::sort(deltas.begin(), deltas.end());
+    deltas.erase(std::unique(deltas.begin(), deltas.end()), deltas.end());
+    // Clusters of differences at most 2 ticks apart: their first values.
+    std::vector<std::uint64_t> starts;
+    std::vector<double> centres;
+    std::size_t first = 0;
+    for (std::size_t i = 1; i <= deltas.size(); ++i) {
+      if (i == deltas.size() || deltas[i] - deltas[i - 1] > 2) {
+        starts.push_back(deltas[first]);
+        centres.push_back(static_cast<double>(deltas[first] + deltas[i - 1]) / 2);
+        first = i;
+      }
+    }
+    if (starts.size() < 3) return 0;
+    std::vector<std::uint64_t> gaps;
+    for (std::size_t i = 1; i < starts.size(); ++i) gaps.push_back(starts[i] - starts[i - 1]);
+    std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+    const auto gap = static_cast<double>(gaps[gaps.size() / 2]);
+    if (gap <= 3) return 0;
+    const double span = centres.back() - centres.front();
+    return span / std::round(span / gap);
+  }
   static inline double ns_per_tick_ = 1.0;
+  static inline double step_ns_ = 0.0;
 };
 
 inline void CpuRelax() noexcept { __builtin_ia32_pause(); }
@@ -186,12 +236,43 @@ struct Percentiles {
   std::size_t samples = 0;
 };
 
-// Nearest-rank percentiles of nanosecond samples (sorted in place).
-inline Percentiles ComputePercentiles(std::vector<double>& ns) {
+// The `q` quantile of samples that a clock advancing in steps of `step_ns`
+// put on its grid (`sorted` ascending). A duration d between two readings of
+// such a clock, taken at a random phase of its steps, reads as the grid
+// point below or above d, the nearer one the more often, so the grid value
+// k * step_ns counts the durations of [(k-1/2), (k+1/2)) * step_ns on
+// average. The quantile is interpolated within that bin, as for grouped
+// data: a duration of 104 ns that reads 100 or 110 ns (40 % of the time) is
+// then reported as 104, not 100. Nearest rank would move a 1.25 x ratio by a
+// whole 0.1 on the EPYC VM's 10-ns grid. Used only where Tsc::step_ns() > 0.
+inline double GridQuantile(const std::vector<double>& sorted, double q, double step_ns) {
+  const auto n = static_cast<double>(sorted.size());
+  const double target = q * n;
+  const auto bin = [step_ns](double v) { return std::llround(v / step_ns); };
+  std::size_t i = 0;
+  while (i < sorted.size()) {
+    const long long k = bin(sorted[i]);
+    std::size_t j = i;
+    while (j < sorted.size() && bin(sorted[j]) == k) ++j;
+    if (static_cast<double>(j) >= target) {
+      const double within = (target - static_cast<double>(i)) / static_cast<double>(j - i);
+      return (static_cast<double>(k) - 0.5 + within) * step_ns;
+    }
+    i = j;
+  }
+  return sorted.back();
+}
+
+// Percentiles of nanosecond samples (sorted in place): nearest rank, or,
+// for samples of a clock that advances in steps (`step_ns` > 0, see Tsc),
+// interpolated within the step (GridQuantile). min, max and mean are the
+// samples' own.
+inline Percentiles ComputePercentiles(std::vector<double>& ns, double step_ns = 0) {
   Percentiles p;
   if (ns.empty()) return p;
   std::sort(ns.begin(), ns.end());
   auto rank = [&](double q) {
+    if (step_ns > 0) return GridQuantile(ns, q, step_ns);
     const auto n = static_cast<double>(ns.size());
     auto index = static_cast<std::size_t>(q * n + 0.999999);
     index = std::clamp<std::size_t>(index, 1, ns.size());

@@ -234,7 +234,7 @@ Percentiles AtomicPingPong(const Config& config, std::uint32_t pauses, std::stri
   });
   error = ReapAll({pinger, ponger}, 60);
   std::vector<double> ns(samples.get(), samples.get() + *count.get());
-  return ComputePercentiles(ns);
+  return ComputePercentiles(ns, Tsc::step_ns());
 }
 
 // Single-thread memcpy of `size`-byte messages from successive records of a
@@ -670,7 +670,7 @@ void CollectPingPong(const Config& config, pid_t pinger, pid_t ponger, const Lat
     result.error = failure;
   }
   std::vector<double> ns(samples, samples + area.recorded);
-  result.rtt = ComputePercentiles(ns);
+  result.rtt = ComputePercentiles(ns, Tsc::step_ns());
 }
 
 template <class S, class R>
@@ -1409,6 +1409,11 @@ void PrintTable(const Config& config, const Results& r) {
                   .c_str());
   std::printf("compiler: g++ %s, build %s, flags: %s\n", __VERSION__, RING_BENCH_BUILD_TYPE, RING_BENCH_CXX_FLAGS);
   std::printf("load average at start: %s; at end: %s\n", r.started_load.c_str(), r.finished_load.c_str());
+  if (Tsc::step_ns() > 0) {
+    std::printf("clock: the TSC advances in steps of %.1f ns here; round-trip percentiles are interpolated "
+                "within a step\n",
+                Tsc::step_ns());
+  }
   std::printf("pinning: %s\n\n", config.pin ? ("writer/pinger on CPU " + std::to_string(config.cpus[0]) +
                                                    ", readers/ponger on CPU " + std::to_string(config.cpus[1]))
                                                       .c_str()
@@ -1606,6 +1611,7 @@ std::string ToJson(const Config& config, const Results& r) {
   j.Field("load_average_start", r.started_load);
   j.Field("load_average_end", r.finished_load);
   j.Field("tsc_ns_per_tick", Tsc::ns_per_tick());
+  j.Field("tsc_step_ns", Tsc::step_ns());  // 0: the TSC advances every tick (nearest-rank percentiles)
   j.EndObject();
   j.BeginObject("config");
   j.Field("command", config.command_line);
