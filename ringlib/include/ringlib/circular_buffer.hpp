@@ -139,7 +139,7 @@ struct WriterOptions {
 };
 
 // ReaderOptions::spin_before_idle's default: about what 128 polls took on
-// the VM of docs/benchmarks.md before the budget was a time.
+// the Xeon VM of docs/benchmarks.md before the budget was a time.
 inline constexpr std::chrono::nanoseconds kDefaultSpinBeforeIdle = std::chrono::microseconds(2);
 
 struct ReaderOptions {
@@ -150,7 +150,7 @@ struct ReaderOptions {
   // kSpinYield or kFutexSleep takes over; kBusySpin polls until a message
   // comes. 0 sleeps (or yields) at once; negative is refused. A sleeping
   // reader is woken by the writer's next message but runs only some time
-  // later (~25-30 us on the VM of docs/benchmarks.md). A budget longer than
+  // later (~25-30 us on the Xeon VM of docs/benchmarks.md). A budget longer than
   // that gives a reader with a core of its own about the latency of
   // spinning (ring_bench's ringlib-futex-50us: p50 0-16 % above busy
   // spinning in the same run) at up to this much CPU per quiet gap. On a machine with more runnable
@@ -373,13 +373,14 @@ void FutexWait(std::atomic<std::uint32_t>* word, std::uint32_t expected,
 std::uint64_t CoarseNowNs() noexcept;
 // A spinning reader's polls of its header word come at least kPollSpacing
 // apart: PausesPerPoll() PAUSEs between two, measured once per process (the
-// first Reader does it, ~13 us here). On the VM of docs/benchmarks.md a PAUSE
+// first Reader does it, ~13 us here). On the Xeon VM of docs/benchmarks.md a PAUSE
 // takes 9.6-11 ns, and polling after every one put the 8-byte round trip
 // in a slow mode (~250-285 ns) in about half the runs, bare-ring's too;
 // polling after two (or four) never did (12 alternating rounds: p50
 // medians 250 -> 225 ns, worst 282 -> 237). 16 ns makes two PAUSEs there
 // whether one takes 9.6 or 11 ns (20 made three at 9.6). Where a PAUSE
-// takes 16 ns or more (~40 ns on Skylake servers) it stays one.
+// takes 16 ns or more (~40 ns on Skylake servers, ~24 ns on the AMD EPYC
+// VM of docs/benchmarks.md) it stays one.
 inline constexpr std::chrono::nanoseconds kPollSpacing{16};
 inline constexpr std::uint32_t kMaxPausesPerPoll = 16;
 // The PAUSEs that make `spacing_ns` when one takes `pause_ns`: rounded up,
