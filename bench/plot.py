@@ -194,6 +194,10 @@ def write_tables(results, path):
                    machine["cpu_model"], machine["cpus_online"], machine["kernel"], machine["compiler"],
                    machine["build_type"], machine["cxx_flags"].strip(), machine["load_average_start"],
                    machine["load_average_end"]))
+    if machine.get("tsc_step_ns", 0) > 0:
+        out.append("")
+        out.append("Clock: the TSC advances in steps of %.1f ns here; the round-trip percentiles are "
+                   "interpolated within a step (see *What is measured, and how*)." % machine["tsc_step_ns"])
     out.append("")
     out.append("Command: `%s`" % results["config"]["command"])
     out.append("")
