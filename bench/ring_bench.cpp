@@ -237,6 +237,17 @@ Percentiles AtomicPingPong(const Config& config, std::uint32_t pauses, std::stri
   return ComputePercentiles(ns, Tsc::step_ns());
 }
 
+// The p50 of a short one-line atomic ping-pong (plain spin; 20,000 round
+// trips at most): the cross-core round trip right now, for the throughput
+// points. 0 if it could not run.
+double AdjacentRttNs(const Config& config) {
+  Config brief = config;
+  brief.iterations = std::min<std::uint64_t>(config.iterations, 20000);
+  std::string error;
+  const Percentiles p = AtomicPingPong(brief, 0, error, PingPongShape::kOneLine);
+  return error.empty() ? p.p50 : 0;
+}
+
 // Single-thread memcpy of `size`-byte messages from successive records of a
 // ring-sized source into one destination: what a reader's copy costs
 // without another core writing the source. Bytes of payload per second.
@@ -410,6 +421,13 @@ struct ThroughputResult {
   std::uint64_t messages = 0;
   int repeats = 1;
   std::string describe;
+  // The p50 of a short cross-core atomic ping-pong run right before and
+  // right after the point's runs (0 if it failed): the phase of the host
+  // the point ran in. On the EPYC VM of docs/benchmarks.md it is ~100 ns in
+  // one phase and ~480 in another, and ringlib's throughput falls 4-7 x in
+  // the second; the phase can change within a point.
+  double rtt_before_ns = 0;
+  double rtt_after_ns = 0;
 };
 
 template <class S>
@@ -1461,8 +1479,10 @@ void PrintTable(const Config& config, const Results& r) {
   }
   if (!r.throughput.empty()) {
     std::printf("== Throughput (lossless; the slowest reader's sustained rate)\n");
-    std::printf("%-15s %7s %7s %14s %14s %10s %8s %10s %8s %16s\n", "mechanism", "readers", "size", "messages/s",
-                "bytes/s", "vs memcpy", "vs pipe", "reader CPU", "waiting", "msgs/reader-CPU-s");
+    std::printf("('rtt ns': p50 of a cross-core atomic ping-pong run right before / right after the point:\n"
+                " the phase of the host it ran in)\n");
+    std::printf("%-15s %7s %7s %14s %14s %10s %8s %10s %8s %16s %10s\n", "mechanism", "readers", "size", "messages/s",
+                "bytes/s", "vs memcpy", "vs pipe", "reader CPU", "waiting", "msgs/reader-CPU-s", "rtt ns");
     for (const auto& t : r.throughput) {
       if (!t.unavailable.empty()) continue;
       if (!t.error.empty()) {
@@ -1478,11 +1498,11 @@ void PrintTable(const Config& config, const Results& r) {
       if (pipe != nullptr && pipe->messages_per_second > 0) {
         std::snprintf(vs_pipe, sizeof vs_pipe, "%.1f", t.messages_per_second / pipe->messages_per_second);
       }
-      std::printf("%-15s %7d %7zu %13s %13sB %10s %8s %9.0f%% %7.0f%% %15s\n",
+      std::printf("%-15s %7d %7zu %13s %13sB %10s %8s %9.0f%% %7.0f%% %15s %5.0f/%.0f\n",
                   std::string(MechanismName(t.mechanism)).c_str(), t.readers, t.size,
                   HumanRate(t.messages_per_second).c_str(), HumanRate(t.bytes_per_second).c_str(), vs_memcpy, vs_pipe,
                   t.reader_cpu_share * 100, t.reader_waiting_share * 100,
-                  HumanRate(t.messages_per_reader_cpu_second).c_str());
+                  HumanRate(t.messages_per_reader_cpu_second).c_str(), t.rtt_before_ns, t.rtt_after_ns);
     }
     std::printf("\n");
   }
@@ -1693,6 +1713,8 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("reader_waiting_share", t.reader_waiting_share);
     j.Field("writer_cpu_share", t.writer_cpu_share);
     j.Field("messages_per_reader_cpu_second", t.messages_per_reader_cpu_second);
+    j.Field("rtt_before_p50_ns", t.rtt_before_ns);
+    j.Field("rtt_after_p50_ns", t.rtt_after_ns);
     const double mc = MemcpyFor(r, t.size);
     if (mc > 0) j.Field("fraction_of_memcpy", t.bytes_per_second / mc);
     for (const auto& [size, bw] : r.cross_core_bandwidth) {
@@ -1858,6 +1880,7 @@ int Run(const Config& config) {
           // The median of `repeat` runs: one run that lost its CPU to
           // another process on this shared machine does not decide.
           std::vector<ThroughputResult> runs;
+          const double rtt_before_ns = AdjacentRttNs(config);
           for (int k = 0; k < std::max(config.repeat, 1); ++k) {
             runs.push_back(Throughput(config, m, readers, size));
             if (!runs.back().unavailable.empty() || !runs.back().error.empty()) break;
@@ -1870,6 +1893,8 @@ int Run(const Config& config) {
             t = runs[runs.size() / 2];
             t.repeats = static_cast<int>(runs.size());
           }
+          t.rtt_before_ns = rtt_before_ns;
+          t.rtt_after_ns = AdjacentRttNs(config);
           if (!t.unavailable.empty()) {
             note_unavailable(m, std::to_string(size) + " B: " + t.unavailable);
           }
