@@ -185,6 +185,12 @@ def human(value, unit=""):
     return "%.0f %s" % (value, unit)
 
 
+def rtt_pair(entry):
+    """The cross-core round trip ring_bench measured before and after a point, or '-'."""
+    before, after = entry.get("rtt_before_p50_ns", 0), entry.get("rtt_after_p50_ns", 0)
+    return "%.0f / %.0f ns" % (before, after) if before and after else "-"
+
+
 def write_tables(results, path):
     """The tables of docs/benchmarks.md, as Markdown, from one run's JSON."""
     out = []
@@ -240,7 +246,6 @@ def write_tables(results, path):
             out.append("| %s | %d | %d | failed: %s | | | | | | | |" % (t["mechanism"], t["readers"], t["size"],
                                                                    t.get("error", "")))
             continue
-        before, after = t.get("rtt_before_p50_ns", 0), t.get("rtt_after_p50_ns", 0)
         mc = memcpy.get(t["size"], 0)
         cc = min(cross.get(t["size"], 0), cross_write.get(t["size"], 0)) or cross.get(t["size"], 0)
         pp = pipe.get((t["readers"], t["size"]), 0)
@@ -251,7 +256,7 @@ def write_tables(results, path):
             "%.2f" % (t["bytes_per_second"] / cc) if cc else "-",
             "%.1f" % (t["messages_per_second"] / pp) if pp else "-",
             100 * t.get("reader_cpu_share", 0), human(t.get("messages_per_reader_cpu_second", 0)),
-            "%.0f / %.0f ns" % (before, after) if before and after else "-"))
+            rtt_pair(t)))
     out.append("")
     out.append("### Latency: ping-pong round trip")
     out.append("")
@@ -285,14 +290,15 @@ def write_tables(results, path):
         out.append("### Writer cost (time per Write, %d B, default mode)" % results["config"]["writer_cost_size"])
         out.append("")
         out.append("| readers | writer CPU ns per Write (median) | min .. max of trials | wall ns per Write (median) "
-                   "| messages the readers read | share each active reader read | laps |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|")
+                   "| messages the readers read | share each active reader read | laps "
+                   "| cross-core round trip before / after |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
         for w in results["writer_cost"]:
             active = w.get("active_readers", 0)
             share = "%.0f %%" % (100 * w["reader_share"]) if active > 0 and "reader_share" in w else "-"
-            out.append("| %s | %.2f | %.2f .. %.2f | %.2f | %d | %s | %d |" % (
+            out.append("| %s | %.2f | %.2f .. %.2f | %.2f | %d | %s | %d | %s |" % (
                 w["scenario"], w["ns_per_write"], w["min_ns"], w["max_ns"], w.get("wall_ns_per_write", 0),
-                w["reader_messages"], share, w["reader_laps"]))
+                w["reader_messages"], share, w["reader_laps"], rtt_pair(w)))
         out.append("")
     if results["idle"]:
         out.append("### Idle reader")
@@ -304,6 +310,8 @@ def write_tables(results, path):
         out.append("")
     if results["replay"]:
         out.append("### Replay end to end (feed_publisher -> feed_subscriber)")
+        out.append("")
+        out.append("Cross-core round trip before / after the section: %s." % rtt_pair(results["replay"][0]))
         out.append("")
         out.append("| data | messages | loops | seconds | messages/s end to end | publisher alone, messages/s "
                    "| publisher CPU ns/message | subscriber CPU ns/message |")

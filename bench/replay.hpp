@@ -35,6 +35,10 @@ struct ReplayResult {
   std::uint64_t ring_capacity_bytes = 0;
   std::uint64_t loops = 0;
   std::string command;
+  // The cross-core round trip right before and after the replay section
+  // (set by ring_bench's main loop): the phase of the host it ran in.
+  double rtt_before_ns = 0;
+  double rtt_after_ns = 0;
 };
 
 // Each data set runs `repeat` times; the run with the median end-to-end

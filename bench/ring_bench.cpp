@@ -957,6 +957,10 @@ struct WriterCostResult {
   // fewer lines, later (docs/benchmarks.md, "The waiting parent").
   std::uint64_t messages_written = 0;
   double reader_share = 0;
+  // The cross-core round trip right before and after the scenario (see
+  // ThroughputResult): the phase of the host it ran in.
+  double rtt_before_ns = 0;
+  double rtt_after_ns = 0;
   std::string error;
 };
 
@@ -1541,7 +1545,8 @@ void PrintTable(const Config& config, const Results& r) {
     std::printf("\n");
   }
   if (!r.writer_cost.empty()) {
-    std::printf("== Writer cost: the writer's CPU time per Write of %zu B (median of trials; min..max; wall)\n",
+    std::printf("== Writer cost: the writer's CPU time per Write of %zu B (median of trials; min..max; wall;\n"
+                "   rtt: the cross-core round trip before/after the scenario)\n",
                 config.writer_cost_size);
     for (const auto& w : r.writer_cost) {
       if (!w.error.empty()) {
@@ -1551,7 +1556,7 @@ void PrintTable(const Config& config, const Results& r) {
       std::printf("%-24s %7.2f ns  (%.2f .. %.2f; wall %.2f)  readers read %" PRIu64 " messages", w.scenario.c_str(),
                   w.ns_per_write, w.min_ns, w.max_ns, w.wall_ns_per_write, w.reader_messages);
       if (w.active_readers > 0) std::printf(" (%.0f %% of %" PRIu64 " each)", 100 * w.reader_share, w.messages_written);
-      std::printf(", lapped %" PRIu64 " times\n", w.reader_laps);
+      std::printf(", lapped %" PRIu64 " times; rtt %.0f/%.0f ns\n", w.reader_laps, w.rtt_before_ns, w.rtt_after_ns);
     }
     std::printf("\n");
   }
@@ -1567,7 +1572,9 @@ void PrintTable(const Config& config, const Results& r) {
     std::printf("\n");
   }
   if (!r.replay.empty()) {
-    std::printf("== Replay: feed_publisher -> feed_subscriber, end to end\n");
+    std::printf("== Replay: feed_publisher -> feed_subscriber, end to end (cross-core round trip before/after: "
+                "%.0f/%.0f ns)\n",
+                r.replay.front().rtt_before_ns, r.replay.front().rtt_after_ns);
     for (const auto& p : r.replay) {
       if (!p.ran) {
         std::printf("%-10s not run: %s\n", p.dataset.c_str(), p.error.c_str());
@@ -1770,6 +1777,8 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("reader_laps", w.reader_laps);
     j.Field("messages_written", w.messages_written);
     j.Field("reader_share", w.reader_share);
+    j.Field("rtt_before_p50_ns", w.rtt_before_ns);
+    j.Field("rtt_after_p50_ns", w.rtt_after_ns);
     j.EndObject();
   }
   j.EndArray();
@@ -1798,6 +1807,8 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("publisher_cpu_seconds", p.publisher_cpu_seconds);
     j.Field("subscriber_cpu_seconds", p.subscriber_cpu_seconds);
     j.Field("ring_capacity_bytes", p.ring_capacity_bytes);
+    j.Field("rtt_before_p50_ns", p.rtt_before_ns);  // of the whole replay section
+    j.Field("rtt_after_p50_ns", p.rtt_after_ns);
     j.Field("loops", p.loops);
     j.Field("command", p.command);
     j.EndObject();
@@ -1961,7 +1972,10 @@ int Run(const Config& config) {
         {"1 stopped reader", 0, 1}, {"1 reader + 1 stopped", 1, 1}};
     for (const auto& [name, active, stopped] : scenarios) {
       Progress("writer cost: %s\n", name.c_str());
+      const double rtt_before_ns = AdjacentRttNs(config);
       WriterCostResult w = WriterCost(config, name, active, stopped);
+      w.rtt_before_ns = rtt_before_ns;
+      w.rtt_after_ns = AdjacentRttNs(config);
       if (!w.error.empty()) {
         r.failed = true;
         Progress("  FAILED: %s\n", w.error.c_str());
@@ -1985,7 +1999,13 @@ int Run(const Config& config) {
     }
   }
   if (config.Has("replay") && config.replay.enabled()) {
+    const double rtt_before_ns = AdjacentRttNs(config);
     r.replay = RunReplay(config.replay, config.writer_cpu(), config.reader_cpu(), config.quick, config.repeat);
+    const double rtt_after_ns = AdjacentRttNs(config);
+    for (auto& p : r.replay) {
+      p.rtt_before_ns = rtt_before_ns;
+      p.rtt_after_ns = rtt_after_ns;
+    }
     for (const auto& p : r.replay) {
       if (p.ran && !p.error.empty()) r.failed = true;
     }
