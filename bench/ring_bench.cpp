@@ -958,13 +958,22 @@ struct WriterCostResult {
   std::uint64_t messages_written = 0;
   double reader_share = 0;
   // The cross-core round trip right before and after the scenario (see
-  // ThroughputResult): the phase of the host it ran in.
+  // ThroughputResult): the phase of the host it ran in. Over several
+  // rounds, the highest seen before and after any of them.
   double rtt_before_ns = 0;
   double rtt_after_ns = 0;
+  // Each trial's CPU and wall ns per Write, in the order they ran, and the
+  // rounds they came from (MergeRounds).
+  std::vector<double> cpu_trials;
+  std::vector<double> wall_trials;
+  int rounds = 1;
   std::string error;
 };
 
-WriterCostResult WriterCost(const Config& config, const std::string& scenario, int active, int stopped) {
+// One round of a writer-cost scenario: fresh processes, `trials` timed
+// trials after a warm-up.
+WriterCostResult WriterCost(const Config& config, const std::string& scenario, int active, int stopped,
+                            int trials) {
   WriterCostResult result;
   result.scenario = scenario;
   result.active_readers = active;
@@ -972,7 +981,6 @@ WriterCostResult WriterCost(const Config& config, const std::string& scenario, i
   const std::string ring = "ring_bench.writer." + std::to_string(::getpid());
   cb::IWrapper::Remove(ring);
   SharedArea<WriterCostArea> area;
-  const int trials = config.quick ? 3 : 7;
   const std::uint64_t writes = config.writer_cost_writes;
   const std::size_t size = config.writer_cost_size;
   std::vector<pid_t> pids;
@@ -1060,6 +1068,8 @@ WriterCostResult WriterCost(const Config& config, const std::string& scenario, i
   if (result.error.empty() && area->error[0] != 0) result.error = area->error;
   if (result.error.empty()) result.error = failure;
   const auto trials_done = static_cast<std::size_t>(std::clamp(area->trials, 0, 16));
+  result.cpu_trials.assign(area->cpu_ns_per_write, area->cpu_ns_per_write + trials_done);
+  result.wall_trials.assign(area->ns_per_write, area->ns_per_write + trials_done);
   if (trials_done > 0) {
     std::array<double, 16> cpu{};
     std::array<double, 16> wall{};
@@ -1082,6 +1092,43 @@ WriterCostResult WriterCost(const Config& config, const std::string& scenario, i
                           (static_cast<double>(result.messages_written) * active);
   }
   return result;
+}
+
+// One scenario's rounds as one result: the median, min and max over every
+// trial of every round, the readers' messages and laps summed.
+WriterCostResult MergeRounds(const std::vector<WriterCostResult>& rounds) {
+  WriterCostResult merged = rounds.front();
+  merged.rounds = static_cast<int>(rounds.size());
+  merged.cpu_trials.clear();
+  merged.wall_trials.clear();
+  merged.reader_messages = merged.reader_laps = merged.messages_written = 0;
+  merged.rtt_before_ns = merged.rtt_after_ns = 0;
+  for (const WriterCostResult& round : rounds) {
+    if (merged.error.empty()) merged.error = round.error;
+    merged.cpu_trials.insert(merged.cpu_trials.end(), round.cpu_trials.begin(), round.cpu_trials.end());
+    merged.wall_trials.insert(merged.wall_trials.end(), round.wall_trials.begin(), round.wall_trials.end());
+    merged.reader_messages += round.reader_messages;
+    merged.reader_laps += round.reader_laps;
+    merged.messages_written += round.messages_written;
+    merged.rtt_before_ns = std::max(merged.rtt_before_ns, round.rtt_before_ns);
+    merged.rtt_after_ns = std::max(merged.rtt_after_ns, round.rtt_after_ns);
+  }
+  if (!merged.cpu_trials.empty()) {
+    std::vector<double> cpu = merged.cpu_trials;
+    std::vector<double> wall = merged.wall_trials;
+    std::sort(cpu.begin(), cpu.end());
+    std::sort(wall.begin(), wall.end());
+    merged.ns_per_write = cpu[cpu.size() / 2];
+    merged.min_ns = cpu.front();
+    merged.max_ns = cpu.back();
+    merged.wall_ns_per_write = wall[wall.size() / 2];
+  }
+  merged.reader_share = 0;
+  if (merged.active_readers > 0 && merged.messages_written > 0) {
+    merged.reader_share = static_cast<double>(merged.reader_messages) /
+                          (static_cast<double>(merged.messages_written) * merged.active_readers);
+  }
+  return merged;
 }
 
 // ===================================================================== idle
@@ -1545,9 +1592,11 @@ void PrintTable(const Config& config, const Results& r) {
     std::printf("\n");
   }
   if (!r.writer_cost.empty()) {
-    std::printf("== Writer cost: the writer's CPU time per Write of %zu B (median of trials; min..max; wall;\n"
-                "   rtt: the cross-core round trip before/after the scenario)\n",
-                config.writer_cost_size);
+    const int rounds = r.writer_cost.front().rounds;
+    std::printf("== Writer cost: the writer's CPU time per Write of %zu B (median of %zu trials in %d round(s)\n"
+                "   alternating the scenarios; min..max; wall; rtt: the highest cross-core round trip\n"
+                "   before/after a round of the scenario)\n",
+                config.writer_cost_size, r.writer_cost.front().cpu_trials.size(), rounds);
     for (const auto& w : r.writer_cost) {
       if (!w.error.empty()) {
         std::printf("%-24s FAILED: %s\n", w.scenario.c_str(), w.error.c_str());
@@ -1777,8 +1826,10 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("reader_laps", w.reader_laps);
     j.Field("messages_written", w.messages_written);
     j.Field("reader_share", w.reader_share);
-    j.Field("rtt_before_p50_ns", w.rtt_before_ns);
+    j.Field("rtt_before_p50_ns", w.rtt_before_ns);  // the highest over the rounds
     j.Field("rtt_after_p50_ns", w.rtt_after_ns);
+    j.Field("rounds", w.rounds);
+    j.Field("trials", static_cast<std::uint64_t>(w.cpu_trials.size()));
     j.EndObject();
   }
   j.EndArray();
@@ -1970,15 +2021,31 @@ int Run(const Config& config) {
     const std::vector<std::tuple<std::string, int, int>> scenarios = {
         {"0 readers", 0, 0}, {"1 reader", 1, 0}, {"4 readers", 4, 0},
         {"1 stopped reader", 0, 1}, {"1 reader + 1 stopped", 1, 1}};
-    for (const auto& [name, active, stopped] : scenarios) {
-      Progress("writer cost: %s\n", name.c_str());
-      const double rtt_before_ns = AdjacentRttNs(config);
-      WriterCostResult w = WriterCost(config, name, active, stopped);
-      w.rtt_before_ns = rtt_before_ns;
-      w.rtt_after_ns = AdjacentRttNs(config);
+    // Rounds that alternate the scenarios, each with fresh processes: a
+    // change of the host's phase, or a live reader that happens to follow
+    // the writer closely in one process's lifetime, then lands in every
+    // scenario rather than in one (on the EPYC VM of docs/benchmarks.md a
+    // live reader's cost to the writer was 6-11 ns a Write from one
+    // lifetime to the next, and ~90 ns in the host's slow phase).
+    const int rounds = config.quick ? 1 : 3;
+    constexpr int kTrialsPerRound = 3;
+    std::vector<std::vector<WriterCostResult>> parts(scenarios.size());
+    for (int round = 0; round < rounds; ++round) {
+      for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        const auto& [name, active, stopped] = scenarios[i];
+        Progress("writer cost: %s, round %d of %d\n", name.c_str(), round + 1, rounds);
+        const double rtt_before_ns = AdjacentRttNs(config);
+        WriterCostResult w = WriterCost(config, name, active, stopped, kTrialsPerRound);
+        w.rtt_before_ns = rtt_before_ns;
+        w.rtt_after_ns = AdjacentRttNs(config);
+        parts[i].push_back(std::move(w));
+      }
+    }
+    for (const std::vector<WriterCostResult>& scenario_rounds : parts) {
+      WriterCostResult w = MergeRounds(scenario_rounds);
       if (!w.error.empty()) {
         r.failed = true;
-        Progress("  FAILED: %s\n", w.error.c_str());
+        Progress("  FAILED: %s: %s\n", w.scenario.c_str(), w.error.c_str());
       }
       r.writer_cost.push_back(std::move(w));
     }
