@@ -311,20 +311,23 @@ def write_tables(results, path):
     if results["replay"]:
         out.append("### Replay end to end (feed_publisher -> feed_subscriber)")
         out.append("")
-        out.append("Cross-core round trip before / after the section: %s." % rtt_pair(results["replay"][0]))
+        out.append("The median run of each data set; 'runs' lists every run in order with the cross-core "
+                   "round trip right before / after it (results before 2026-12-07 carry one pair for the "
+                   "whole section instead).")
         out.append("")
         out.append("| data | messages | loops | seconds | messages/s end to end | publisher alone, messages/s "
-                   "| publisher CPU ns/message | subscriber CPU ns/message |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+                   "| publisher CPU ns/message | subscriber CPU ns/message | round trip before / after | runs |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for p in results["replay"]:
             if not p["ok"]:
-                out.append("| %s | %s | | | | | | |" % (p["dataset"], p.get("error", "not run")))
+                out.append("| %s | %s | | | | | | | | |" % (p["dataset"], p.get("error", "not run")))
                 continue
             n = max(p["messages"], 1)
-            out.append("| %s | %d | %d | %.3f | %s | %s | %.0f | %.0f |" % (
+            runs = ", ".join("%s (%s)" % (human(r["messages_per_second"]), rtt_pair(r)) for r in p.get("runs", []))
+            out.append("| %s | %d | %d | %.3f | %s | %s | %.0f | %.0f | %s | %s |" % (
                 p["dataset"], p["messages"], p["loops"], p["seconds"], human(p["messages_per_second"]),
                 human(p["publisher_messages_per_second"]), 1e9 * p["publisher_cpu_seconds"] / n,
-                1e9 * p["subscriber_cpu_seconds"] / n))
+                1e9 * p["subscriber_cpu_seconds"] / n, rtt_pair(p), runs or "-"))
         out.append("")
     if results["unavailable"]:
         out.append("### Not run here")

@@ -192,24 +192,32 @@ ReplayResult RunOne(const ReplayConfig& config, const std::string& dataset, cons
 }  // namespace
 
 std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cpu, int subscriber_cpu,
-                                    bool quick, int repeat) {
+                                    bool quick, int repeat, const std::function<double()>& round_trip) {
   std::vector<ReplayResult> results;
   for (const auto& [dataset, file] : {std::pair<std::string, std::string>{"iex-deep", config.iex_file},
                                       std::pair<std::string, std::string>{"itch", config.itch_file}}) {
     std::vector<ReplayResult> runs;
     for (int k = 0; k < std::max(repeat, 1); ++k) {
       std::fprintf(stderr, "replay: %s, run %d\n", dataset.c_str(), k + 1);
+      // Each run is short (a fraction of a second to a few seconds) and the
+      // host's phase can change between two of them: each gets its own.
+      const double before_ns = round_trip ? round_trip() : 0;
       runs.push_back(RunOne(config, dataset, file, publisher_cpu, subscriber_cpu, quick));
       if (!runs.back().ran || !runs.back().error.empty()) break;
+      runs.back().rtt_before_ns = before_ns;
+      runs.back().rtt_after_ns = round_trip ? round_trip() : 0;
     }
     if (!runs.back().ran || !runs.back().error.empty()) {
       results.push_back(runs.back());
       continue;
     }
+    std::vector<ReplayResult::Run> in_order;
+    for (const auto& r : runs) in_order.push_back({r.messages_per_second, r.rtt_before_ns, r.rtt_after_ns});
     std::sort(runs.begin(), runs.end(), [](const ReplayResult& a, const ReplayResult& b) {
       return a.messages_per_second < b.messages_per_second;
     });
     results.push_back(runs[runs.size() / 2]);
+    results.back().runs = std::move(in_order);
   }
   return results;
 }

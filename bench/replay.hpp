@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,15 +36,24 @@ struct ReplayResult {
   std::uint64_t ring_capacity_bytes = 0;
   std::uint64_t loops = 0;
   std::string command;
-  // The cross-core round trip right before and after the replay section
-  // (set by ring_bench's main loop): the phase of the host it ran in.
+  // The cross-core round trip right before and after this run: the phase
+  // of the host it ran in (0 when not measured).
   double rtt_before_ns = 0;
   double rtt_after_ns = 0;
+  // Every run of this data set, in the order they ran (the reported one
+  // is the median of these by end-to-end rate).
+  struct Run {
+    double messages_per_second = 0;
+    double rtt_before_ns = 0;
+    double rtt_after_ns = 0;
+  };
+  std::vector<Run> runs;
 };
 
 // Each data set runs `repeat` times; the run with the median end-to-end
-// rate is reported.
+// rate is reported, with all of them in `runs`. `round_trip`, when given,
+// measures the cross-core round trip (ns) right before and after each run.
 std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cpu, int subscriber_cpu,
-                                    bool quick, int repeat);
+                                    bool quick, int repeat, const std::function<double()>& round_trip = {});
 
 }  // namespace bench

@@ -1621,9 +1621,8 @@ void PrintTable(const Config& config, const Results& r) {
     std::printf("\n");
   }
   if (!r.replay.empty()) {
-    std::printf("== Replay: feed_publisher -> feed_subscriber, end to end (cross-core round trip before/after: "
-                "%.0f/%.0f ns)\n",
-                r.replay.front().rtt_before_ns, r.replay.front().rtt_after_ns);
+    std::printf("== Replay: feed_publisher -> feed_subscriber, end to end (the median run; 'runs': each run in\n"
+                "   order, with the cross-core round trip right before/after it: the phase of the host)\n");
     for (const auto& p : r.replay) {
       if (!p.ran) {
         std::printf("%-10s not run: %s\n", p.dataset.c_str(), p.error.c_str());
@@ -1640,6 +1639,13 @@ void PrintTable(const Config& config, const Results& r) {
                   HumanRate(p.publisher_messages_per_second).c_str(), p.ring_capacity_bytes >> 20, "",
                   p.publisher_cpu_seconds, p.publisher_cpu_seconds * 1e9 / static_cast<double>(std::max<std::uint64_t>(p.messages, 1)),
                   p.subscriber_cpu_seconds, p.subscriber_cpu_seconds * 1e9 / static_cast<double>(std::max<std::uint64_t>(p.messages, 1)));
+      std::printf("%-10s runs:", "");
+      for (std::size_t k = 0; k < p.runs.size(); ++k) {
+        std::printf("%s %s/s (rtt %.0f/%.0f ns)", k == 0 ? "" : ",",
+                    HumanRate(p.runs[k].messages_per_second).c_str(), p.runs[k].rtt_before_ns,
+                    p.runs[k].rtt_after_ns);
+      }
+      std::printf("\n");
     }
     std::printf("\n");
   }
@@ -1858,10 +1864,19 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("publisher_cpu_seconds", p.publisher_cpu_seconds);
     j.Field("subscriber_cpu_seconds", p.subscriber_cpu_seconds);
     j.Field("ring_capacity_bytes", p.ring_capacity_bytes);
-    j.Field("rtt_before_p50_ns", p.rtt_before_ns);  // of the whole replay section
+    j.Field("rtt_before_p50_ns", p.rtt_before_ns);  // of this (the median) run
     j.Field("rtt_after_p50_ns", p.rtt_after_ns);
     j.Field("loops", p.loops);
     j.Field("command", p.command);
+    j.BeginArray("runs");  // every run, in the order they ran
+    for (const auto& run : p.runs) {
+      j.BeginObject()
+          .Field("messages_per_second", run.messages_per_second)
+          .Field("rtt_before_p50_ns", run.rtt_before_ns)
+          .Field("rtt_after_p50_ns", run.rtt_after_ns)
+          .EndObject();
+    }
+    j.EndArray();
     j.EndObject();
   }
   j.EndArray();
@@ -2066,13 +2081,8 @@ int Run(const Config& config) {
     }
   }
   if (config.Has("replay") && config.replay.enabled()) {
-    const double rtt_before_ns = AdjacentRttNs(config);
-    r.replay = RunReplay(config.replay, config.writer_cpu(), config.reader_cpu(), config.quick, config.repeat);
-    const double rtt_after_ns = AdjacentRttNs(config);
-    for (auto& p : r.replay) {
-      p.rtt_before_ns = rtt_before_ns;
-      p.rtt_after_ns = rtt_after_ns;
-    }
+    r.replay = RunReplay(config.replay, config.writer_cpu(), config.reader_cpu(), config.quick, config.repeat,
+                         [&config] { return AdjacentRttNs(config); });
     for (const auto& p : r.replay) {
       if (p.ran && !p.error.empty()) r.failed = true;
     }
