@@ -201,11 +201,11 @@ std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cp
       std::fprintf(stderr, "replay: %s, run %d\n", dataset.c_str(), k + 1);
       // Each run is short (a fraction of a second to a few seconds) and the
       // host's phase can change between two of them: each gets its own.
-      const double before_ns = round_trip ? round_trip() : 0;
+      const double before_ns = round_trip();
       runs.push_back(RunOne(config, dataset, file, publisher_cpu, subscriber_cpu, quick));
       if (!runs.back().ran || !runs.back().error.empty()) break;
       runs.back().rtt_before_ns = before_ns;
-      runs.back().rtt_after_ns = round_trip ? round_trip() : 0;
+      runs.back().rtt_after_ns = round_trip();
     }
     if (!runs.back().ran || !runs.back().error.empty()) {
       results.push_back(runs.back());

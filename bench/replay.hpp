@@ -37,7 +37,7 @@ struct ReplayResult {
   std::uint64_t loops = 0;
   std::string command;
   // The cross-core round trip right before and after this run: the phase
-  // of the host it ran in (0 when not measured).
+  // of the host it ran in (0 when the probe could not run).
   double rtt_before_ns = 0;
   double rtt_after_ns = 0;
   // Every run of this data set, in the order they ran (the reported one
@@ -51,9 +51,9 @@ struct ReplayResult {
 };
 
 // Each data set runs `repeat` times; the run with the median end-to-end
-// rate is reported, with all of them in `runs`. `round_trip`, when given,
-// measures the cross-core round trip (ns) right before and after each run.
+// rate is reported, with all of them in `runs`. `round_trip` measures the
+// cross-core round trip (ns); it runs right before and after each run.
 std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cpu, int subscriber_cpu,
-                                    bool quick, int repeat, const std::function<double()>& round_trip = {});
+                                    bool quick, int repeat, const std::function<double()>& round_trip);
 
 }  // namespace bench
