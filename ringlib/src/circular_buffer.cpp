@@ -429,7 +429,7 @@ Reader::Reader(const std::string& ring_name, const ReaderOptions& options)
                                          " is not a multiple of the record alignment (8)");
   }
   if (options.register_slot || options.tethered) RegisterSlot();
-  (void)detail::PausesPerPoll();  // measured now, not in the first wait
+  pauses_per_poll_ = detail::PausesPerPoll();  // measured now, not in the first wait
 }
 
 Reader::Reader(Reader&& other) noexcept
@@ -446,7 +446,8 @@ Reader::Reader(Reader&& other) noexcept
       last_lap_(other.last_lap_),
       slot_(std::exchange(other.slot_, nullptr)),
       slot_index_(std::exchange(other.slot_index_, -1)),
-      next_publish_(other.next_publish_) {}
+      next_publish_(other.next_publish_),
+      pauses_per_poll_(other.pauses_per_poll_) {}
 
 Reader::~Reader() { ReleaseSlot(); }
 
@@ -596,8 +597,10 @@ ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanosecond
   using Clock = std::chrono::steady_clock;
   const bool forever = timeout == std::chrono::nanoseconds::max();
   const bool busy = options_.idle == IdleStrategy::kBusySpin;
-  // Read() with kBusySpin reads no clock at all. Otherwise the clock is read
-  // once a round, for the spin budget and the timeout.
+  // Spinning with no timeout reads no clock at all (ReadFor with
+  // nanoseconds::max(); Read() with kBusySpin spins inline and does not
+  // come here). Otherwise the clock is read once a round, for the spin
+  // budget and the timeout.
   const bool timed = !forever || !busy;
   const Clock::time_point start = timed ? Clock::now() : Clock::time_point{};
   // Spinning polls only the header word at our position (kPollsPerRound
@@ -606,7 +609,6 @@ ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanosecond
   // and futex strategies take over. (It was 16 rounds: ~2.3 us where PAUSE
   // takes 11 ns, ~6 us where it takes 40, so the same code slept after
   // different waits on different CPUs.)
-  constexpr std::uint32_t kPollsPerRound = 8;
   for (bool first_round = true;; first_round = false) {
     if (!first_round) {
       const ReadResult result = TryRead(out);
@@ -629,9 +631,8 @@ ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanosecond
 
 void Reader::PollHeader(std::uint32_t polls) const noexcept {
   std::byte* header = data() + (position_ & mask_);
-  const std::uint32_t pauses = detail::PausesPerPoll();
   for (std::uint32_t i = 0; i < polls; ++i) {
-    for (std::uint32_t p = 0; p < pauses; ++p) detail::CpuRelax();
+    for (std::uint32_t p = 0; p < pauses_per_poll_; ++p) detail::CpuRelax();
     if (kinds_.Contains(detail::LoadHeader(header) >> 32)) return;  // [H2], as in ReadOne
   }
 }

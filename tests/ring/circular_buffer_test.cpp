@@ -439,6 +439,71 @@ TEST(CircularBuffer, ReadForTimesOutWhenNothingArrives) {
   }
 }
 
+// Read() with kBusySpin waits inline (not in WaitAndRead): what ends the
+// wait must be handled as in the other strategies.
+ReaderOptions Spinning() {
+  ReaderOptions options = Reporting();
+  options.idle = ringlib::IdleStrategy::kBusySpin;
+  return options;
+}
+
+TEST(CircularBuffer, SpinningReadReturnsAMessageWrittenWhileItWaits) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Spinning());
+  const auto payload = Payload(24, 7);
+  std::thread late_writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    writer.Write(payload);
+  });
+  std::array<std::byte, 64> out{};
+  const std::size_t size = reader.Read(out);
+  late_writer.join();
+  ASSERT_EQ(size, payload.size());
+  EXPECT_TRUE(std::equal(payload.begin(), payload.end(), out.begin()));
+  EXPECT_EQ(reader.messages_read(), 1u);
+}
+
+TEST(CircularBuffer, SpinningReadThrowsWriterClosedWhenTheStreamEndsWhileItWaits) {
+  RingNameGuard ring;
+  auto writer = std::make_unique<Writer>(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Spinning());
+  std::thread closer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    writer.reset();  // closes
+  });
+  std::array<std::byte, 64> out{};
+  try {
+    (void)reader.Read(out);
+    ADD_FAILURE() << "Read returned after the stream closed";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kWriterClosed);
+  }
+  closer.join();
+}
+
+TEST(CircularBuffer, SpinningReadRefusesATooSmallBufferAndKeepsTheMessage) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Spinning());
+  const auto payload = Payload(40, 3);
+  std::thread late_writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    writer.Write(payload);
+  });
+  std::array<std::byte, 16> small{};
+  try {
+    (void)reader.Read(small);
+    ADD_FAILURE() << "a 40-byte message was read into a 16-byte buffer";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
+  }
+  late_writer.join();
+  std::array<std::byte, 64> out{};
+  ASSERT_EQ(reader.Read(out), payload.size());  // still there, whole
+  EXPECT_TRUE(std::equal(payload.begin(), payload.end(), out.begin()));
+}
+
 TEST(CircularBuffer, SleepingReaderIsWokenByTheNextWrite) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
