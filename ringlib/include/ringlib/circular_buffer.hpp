@@ -648,8 +648,9 @@ class Reader : public IWrapper {
       // does (kPollsPerRound header polls, then TryRead's full check): the
       // message that ends the wait is read and returned without returning
       // through PollHeader, WaitAndRead and ReadSlow. 8-byte round trip on
-      // the Zen 4 VM, alternated rounds: p50 130.7-134.2 -> 123.5-124.8 ns
-      // (docs/benchmarks.md, "A spinning reader waits inline").
+      // the Zen 4 VM, p50 medians of three alternated series: 116.1-134.2
+      // -> 110.6-124.8 ns (docs/benchmarks.md, "A spinning reader waits
+      // inline").
       for (;;) {
         std::byte* const header = data() + (position_ & mask_);
         for (std::uint32_t i = 0; i < kPollsPerRound; ++i) {
