@@ -629,14 +629,6 @@ ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanosecond
   }
 }
 
-void Reader::PollHeader(std::uint32_t polls) const noexcept {
-  std::byte* header = data() + (position_ & mask_);
-  for (std::uint32_t i = 0; i < polls; ++i) {
-    for (std::uint32_t p = 0; p < pauses_per_poll_; ++p) detail::CpuRelax();
-    if (kinds_.Contains(detail::LoadHeader(header) >> 32)) return;  // [H2], as in ReadOne
-  }
-}
-
 std::size_t Reader::ReadSlow(std::span<std::byte> out, ReadResult first) {
   const ReadResult result = first.status == ReadStatus::kEmpty
                                 ? WaitAndRead(out, std::chrono::nanoseconds::max())

@@ -439,6 +439,16 @@ TEST(CircularBuffer, ReadForTimesOutWhenNothingArrives) {
   }
 }
 
+// Writes `payload` from another thread after `delay`, while the caller waits
+// in a read.
+std::thread WriteLater(Writer& writer, std::vector<std::byte> payload,
+                       std::chrono::milliseconds delay = std::chrono::milliseconds(20)) {
+  return std::thread([&writer, payload = std::move(payload), delay] {
+    std::this_thread::sleep_for(delay);
+    writer.Write(payload);
+  });
+}
+
 // Read() with kBusySpin waits inline (not in WaitAndRead): what ends the
 // wait must be handled as in the other strategies.
 ReaderOptions Spinning() {
@@ -452,10 +462,7 @@ TEST(CircularBuffer, SpinningReadReturnsAMessageWrittenWhileItWaits) {
   Writer writer(ring.name(), Capacity(kSmall));
   Reader reader(ring.name(), Spinning());
   const auto payload = Payload(24, 7);
-  std::thread late_writer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    writer.Write(payload);
-  });
+  std::thread late_writer = WriteLater(writer, payload);
   std::array<std::byte, 64> out{};
   const std::size_t size = reader.Read(out);
   late_writer.join();
@@ -487,10 +494,7 @@ TEST(CircularBuffer, SpinningReadRefusesATooSmallBufferAndKeepsTheMessage) {
   Writer writer(ring.name(), Capacity(kSmall));
   Reader reader(ring.name(), Spinning());
   const auto payload = Payload(40, 3);
-  std::thread late_writer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    writer.Write(payload);
-  });
+  std::thread late_writer = WriteLater(writer, payload);
   std::array<std::byte, 16> small{};
   try {
     (void)reader.Read(small);
@@ -510,10 +514,7 @@ TEST(CircularBuffer, SleepingReaderIsWokenByTheNextWrite) {
   ReaderOptions options = Reporting();
   options.idle = ringlib::IdleStrategy::kFutexSleep;
   Reader reader(ring.name(), options);
-  std::thread late_writer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    writer.Write(Payload(16, 1));
-  });
+  std::thread late_writer = WriteLater(writer, Payload(16, 1), std::chrono::milliseconds(50));
   std::array<std::byte, 64> out{};
   const auto result = reader.ReadFor(out, std::chrono::seconds(10));
   late_writer.join();

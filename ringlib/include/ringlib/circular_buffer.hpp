@@ -652,12 +652,7 @@ class Reader : public IWrapper {
       // -> 110.6-124.8 ns (docs/benchmarks.md, "A spinning reader waits
       // inline").
       for (;;) {
-        std::byte* const header = data() + (position_ & mask_);
-        for (std::uint32_t i = 0; i < kPollsPerRound; ++i) {
-          for (std::uint32_t p = 0; p < pauses_per_poll_; ++p) detail::CpuRelax();
-          // [H2], as in ReadOne (which reads the header again).
-          if (kinds_.Contains(detail::LoadHeader(header) >> 32)) break;
-        }
+        PollHeader(kPollsPerRound);
         result = TryRead(out);
         if (result.status == ReadStatus::kMessage) return result.size;
         if (result.status != ReadStatus::kEmpty) break;  // thrown by ReadSlow
@@ -838,8 +833,15 @@ class Reader : public IWrapper {
   // ReadFor()'s slow path, entered after TryRead found the ring empty.
   ReadResult WaitAndRead(std::span<std::byte> out, std::chrono::nanoseconds timeout);
   // Spins until a record of this stream appears at position_, at most
-  // `polls` times (ReadFor's spinning; ReadOne then reads it).
-  void PollHeader(std::uint32_t polls) const noexcept;
+  // `polls` times (Read()'s and ReadFor's spinning; ReadOne then reads it).
+  // Inline: Read() spins with it and must make no call.
+  void PollHeader(std::uint32_t polls) const noexcept {
+    std::byte* const header = data() + (position_ & mask_);
+    for (std::uint32_t i = 0; i < polls; ++i) {
+      for (std::uint32_t p = 0; p < pauses_per_poll_; ++p) detail::CpuRelax();
+      if (kinds_.Contains(detail::LoadHeader(header) >> 32)) return;  // [H2], as in ReadOne
+    }
+  }
   // Header polls between two full checks (TryRead) while spinning.
   static constexpr std::uint32_t kPollsPerRound = 8;
   [[nodiscard]] std::uint64_t LivenessIntervalNs() const noexcept {
