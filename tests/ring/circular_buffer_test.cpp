@@ -777,6 +777,106 @@ TEST(CircularBuffer, ZeroingAheadLeavesTheBytesPastTheReserveToAReaderAlmostARin
   }
 }
 
+// Writer::PrepareNext zeroes the lines of the next record ahead of time. A
+// reader at the live end must still find "nothing yet" there, and the next
+// messages, of any size (smaller, larger or far larger than the one
+// prepared for, across the end of the ring), must arrive intact. Every word
+// of the last laps looks like the header of an 8-byte message of this
+// stream, so a word left unzeroed where a header is expected shows.
+TEST(PrepareNext, LeavesNothingYetAndTheNextMessagesOfAnySizeIntact) {
+  for (const std::uint64_t reserve_ahead : {std::uint64_t{0}, std::uint64_t{40}, WriterOptions::kAutoReserveAhead}) {
+    SCOPED_TRACE("reserve_ahead_bytes " + std::to_string(reserve_ahead));
+    RingNameGuard ring;
+    Writer writer(ring.name(), Capacity(kSmall, reserve_ahead));
+    const std::uint64_t fake_header = 8 | (ringlib::layout::KindsOf(writer.generation()).data << 32);
+    std::vector<std::byte> stale(1000);
+    for (std::size_t at = 0; at < stale.size(); at += 8) std::memcpy(stale.data() + at, &fake_header, 8);
+    for (std::uint64_t i = 0; i < 3 * kSmall / 1008 + 1; ++i) writer.Write(stale);
+    Reader reader(ring.name(), Reporting());
+    std::vector<std::byte> out(kSmall);
+    constexpr std::array<std::size_t, 9> kSizes{0, 1, 8, 24, 40, 64, 100, 700, 2040};
+    for (std::uint32_t i = 0; i < 400; ++i) {
+      const std::size_t size = kSizes[i % kSizes.size()];
+      // Prepared for the next size, a smaller, a larger, more than the
+      // ring's limit (clamped to it), or twice.
+      const std::size_t prepared = i % 5 == 0   ? 0
+                                   : i % 5 == 1 ? size / 2
+                                   : i % 5 == 2 ? size + 300
+                                   : i % 5 == 3 ? 1u << 16
+                                                : size;
+      writer.PrepareNext(prepared);
+      if (i % 5 == 4) writer.PrepareNext(prepared);
+      ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty)
+          << "a word zeroed ahead of message " << i << " was taken for a record";
+      const auto payload = Payload(size, static_cast<std::uint8_t>(i));
+      writer.Write(payload);
+      const ringlib::ReadResult read = reader.TryRead(out);
+      ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << i;
+      ASSERT_EQ(read.size, size) << "message " << i;
+      ASSERT_TRUE(std::equal(payload.begin(), payload.end(), out.begin())) << "message " << i;
+      ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty) << "after message " << i;
+    }
+    EXPECT_EQ(reader.laps(), 0u);
+  }
+}
+
+// The bytes PrepareNext zeroes lie after the writer's position: records
+// written but not yet read, by a reader up to a quarter of a ring behind
+// before each write, are never touched. (The reserve PrepareNext moves
+// then stays within a ring of that reader, which is not lapped either.)
+TEST(PrepareNext, NeverTouchesRecordsAReaderBehindHasNotRead) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall, 64));
+  Reader reader(ring.name(), Reporting());
+  std::vector<std::byte> out(kSmall);
+  const auto message = [](std::uint32_t i) { return Payload(8 + (i * 37) % 600, static_cast<std::uint8_t>(i)); };
+  std::uint32_t next_read = 0;
+  const auto read_one = [&] {
+    const ringlib::ReadResult read = reader.TryRead(out);
+    ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << next_read;
+    const auto expected = message(next_read);
+    ASSERT_EQ(read.size, expected.size()) << "message " << next_read;
+    ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin())) << "message " << next_read;
+    ++next_read;
+  };
+  constexpr std::uint32_t kMessages = 2000;  // about 80 laps
+  for (std::uint32_t i = 0; i < kMessages; ++i) {
+    while (writer.position() - reader.position() > kSmall / 4) {
+      read_one();
+      if (HasFatalFailure()) return;
+    }
+    writer.Write(message(i));
+    writer.PrepareNext(1000);
+  }
+  while (next_read < kMessages) {
+    read_one();
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  EXPECT_EQ(reader.laps(), 0u);
+}
+
+// Between Claim() and Commit() the claimed record is the next one: PrepareNext
+// leaves it alone.
+TEST(PrepareNext, DoesNothingBetweenClaimAndCommit) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  Reader reader(ring.name(), Reporting());
+  std::vector<std::byte> out(kSmall);
+  for (std::uint32_t i = 0; i < 20; ++i) {
+    const auto payload = Payload(300, static_cast<std::uint8_t>(i + 1));
+    const auto claimed = writer.Claim(payload.size());
+    std::copy(payload.begin(), payload.end(), claimed.begin());
+    writer.PrepareNext(300);
+    writer.Commit();
+    const ringlib::ReadResult read = reader.TryRead(out);
+    ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << i;
+    ASSERT_EQ(read.size, payload.size()) << "message " << i;
+    ASSERT_TRUE(std::equal(payload.begin(), payload.end(), out.begin())) << "message " << i;
+    writer.PrepareNext(300);  // after Commit: prepares the next one
+  }
+}
+
 // A header of this stream whose record would fit in the ring but whose
 // length is above the ring's message limit: no writer writes it.
 TEST(CircularBuffer, HeaderAboveTheMessageLimitIsCorruptEvenIfItFitsInTheRing) {
@@ -1018,6 +1118,38 @@ TEST(Tethered, SlowTetheredReaderLosesNothingBecauseTheWriterWaits) {
   consumer.join();
   EXPECT_EQ(reader.laps(), 0u);
   EXPECT_EQ(reader.messages_read(), static_cast<std::uint64_t>(kMessages));
+}
+
+// In tethered mode PrepareNext never waits: with a tethered reader that has
+// read nothing and a ring almost full, it returns, the reserve stays within
+// a ring of that reader, and every message arrives intact. (A PrepareNext
+// that waited for room would hang here; ctest's timeout is the failure.)
+TEST(Tethered, PrepareNextNeitherWaitsNorOverwritesWhatATetheredReaderHasNotRead) {
+  RingNameGuard ring;
+  WriterOptions writer_options = Capacity(kSmall, 256);
+  writer_options.tethered = true;
+  Writer writer(ring.name(), writer_options);
+  ReaderOptions options = Reporting();
+  options.tethered = true;
+  Reader reader(ring.name(), options);
+  std::uint32_t written = 0;
+  // 64-byte messages (72-byte records) until the next would not fit.
+  while (writer.position() + 2 * 72 + 8 <= kSmall) {
+    writer.Write(Payload(64, static_cast<std::uint8_t>(written++)));
+    writer.PrepareNext(2040);
+    ASSERT_LE(writer.reserve_position(), reader.position() + kSmall) << "after message " << written;
+  }
+  ASSERT_GT(writer.position(), kSmall - 300);
+  std::vector<std::byte> out(kSmall);
+  for (std::uint32_t i = 0; i < written; ++i) {
+    const ringlib::ReadResult read = reader.TryRead(out);
+    ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << i;
+    const auto expected = Payload(64, static_cast<std::uint8_t>(i));
+    ASSERT_EQ(read.size, expected.size()) << "message " << i;
+    ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin())) << "message " << i;
+  }
+  EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+  EXPECT_EQ(reader.laps(), 0u);
 }
 
 TEST(Tethered, WriterStopsWaitingForATetheredReaderThatDied) {
