@@ -80,7 +80,8 @@ class RingChannel final : public Channel {
   }
   std::string Describe() const override {
     return "capacity " + std::to_string(spec_.ring_capacity_bytes) + " B" +
-           (spec_.tethered ? ", tethered (lossless)" : ", writer never waits");
+           (spec_.tethered ? ", tethered (lossless)" : ", writer never waits") +
+           (spec_.prepare_next ? ", PrepareNext(size) after each message" : "");
   }
 
  private:
@@ -674,7 +675,8 @@ RingSender::RingSender(const std::string& ring_name, const ChannelSpec& spec)
         options.capacity_bytes = spec.ring_capacity_bytes;
         options.tethered = spec.tethered;
         return options;
-      }()) {}
+      }()),
+      prepare_next_(spec.prepare_next) {}
 
 RingReceiver::RingReceiver(const std::string& ring_name, const ChannelSpec& spec)
     : reader_(ring_name, [&] {

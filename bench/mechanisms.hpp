@@ -54,6 +54,10 @@ struct ChannelSpec {
   // ringlib readers: ReaderOptions::spin_before_idle.
   std::chrono::nanoseconds spin_before_idle = ringlib::CircularBuffer::kDefaultSpinBeforeIdle;
   bool tethered = true;  // ringlib: lossless mode (the throughput runs)
+  // ringlib: the sender calls Writer::PrepareNext(size) after each message
+  // (the round trips' "ringlib-prepared": the pinger and the ponger have
+  // time while they wait for the other side).
+  bool prepare_next = false;
 };
 
 class Sender {
@@ -76,11 +80,13 @@ class RingSender final : public Sender {
   RingSender(const std::string& ring_name, const ChannelSpec& spec);
   void Send(const std::byte* data, std::size_t size) override {
     writer_.Write({data, size});
+    if (prepare_next_) writer_.PrepareNext(size);
   }
   ringlib::CircularBuffer::Writer& writer() noexcept { return writer_; }
 
  private:
   ringlib::CircularBuffer::Writer writer_;
+  bool prepare_next_ = false;
 };
 
 class RingReceiver final : public Receiver {

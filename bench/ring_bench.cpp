@@ -599,6 +599,7 @@ struct Variant {
   ringlib::IdleStrategy idle;
   std::chrono::nanoseconds spin_before_idle = cb::kDefaultSpinBeforeIdle;
   Kind kind = Kind::kChannel;
+  bool prepare_next = false;  // ringlib: ChannelSpec::prepare_next
 };
 
 // The limit: the fastest (by p50) of the plain, the PAUSE and the paced
@@ -741,6 +742,7 @@ LatencyResult Latency(const Config& config, const Variant& variant, std::size_t 
   spec.idle = variant.idle;
   spec.spin_before_idle = variant.spin_before_idle;
   spec.tethered = false;  // the default mode: the writer never waits
+  spec.prepare_next = variant.prepare_next;
   std::unique_ptr<Channel> there;
   std::unique_ptr<Channel> back;
   try {
@@ -1300,22 +1302,29 @@ const Percentiles* LimitRtt(const Results& r) {
 void ComputeTargets(Results& r) {
   auto add = [&](Target t) { r.targets.push_back(std::move(t)); };
   const Percentiles* limit = LimitRtt(r);
-  for (std::size_t size : {std::size_t{8}, std::size_t{64}}) {
-    const LatencyResult* ring = FindLatency(r, "ringlib-spin", size);
-    Target p50{"latency p50, " + std::to_string(size) + " B", "ringlib-spin RTT p50 <= 1.25 x atomic ping-pong p50 just before"};
-    Target p999{"latency p99.9, " + std::to_string(size) + " B", "ringlib-spin RTT p99.9 <= 3 x atomic ping-pong p99.9 just before"};
-    p50.limit = 1.25;
-    p999.limit = 3.0;
-    // Divided by the limit measured right before the point where there is
-    // one (see LatencyResult::adjacent_limit), else by the run's first one.
-    const Percentiles* divisor = ring != nullptr && ring->adjacent_limit ? &*ring->adjacent_limit : limit;
-    if (ring != nullptr && divisor != nullptr && divisor->p50 > 0) {
-      p50.measured = ring->rtt.p50 / divisor->p50;
-      p999.measured = ring->rtt.p999 / divisor->p999;
-      p50.known = p999.known = true;
+  // Plain Write and Read, and the same with Writer::PrepareNext while each
+  // side waits (a separate row: it is an opt-in call, not the default).
+  for (const std::string label : {"ringlib-spin", "ringlib-prepared"}) {
+    for (std::size_t size : {std::size_t{8}, std::size_t{64}}) {
+      const LatencyResult* ring = FindLatency(r, label, size);
+      const std::string suffix = label == "ringlib-spin" ? "" : ", PrepareNext";
+      Target p50{"latency p50, " + std::to_string(size) + " B" + suffix,
+                 label + " RTT p50 <= 1.25 x atomic ping-pong p50 just before"};
+      Target p999{"latency p99.9, " + std::to_string(size) + " B" + suffix,
+                  label + " RTT p99.9 <= 3 x atomic ping-pong p99.9 just before"};
+      p50.limit = 1.25;
+      p999.limit = 3.0;
+      // Divided by the limit measured right before the point where there is
+      // one (see LatencyResult::adjacent_limit), else by the run's first one.
+      const Percentiles* divisor = ring != nullptr && ring->adjacent_limit ? &*ring->adjacent_limit : limit;
+      if (ring != nullptr && divisor != nullptr && divisor->p50 > 0) {
+        p50.measured = ring->rtt.p50 / divisor->p50;
+        p999.measured = ring->rtt.p999 / divisor->p999;
+        p50.known = p999.known = true;
+      }
+      add(p50);
+      add(p999);
     }
-    add(p50);
-    add(p999);
   }
   // Not targets of the issue: where the round trip misses, what the bytes
   // alone cost (a 64-byte payload's record spans two lines) and how much
@@ -1344,14 +1353,15 @@ void ComputeTargets(Results& r) {
   // A 64-byte message and whatever says "new" are two lines in any protocol:
   // the two-line ping-pong measured right before ringlib's 64-byte point,
   // against the one-line limit measured just before it, and ringlib against it.
-  {
-    const LatencyResult* ring = FindLatency(r, "ringlib-spin", 64);
+  for (const std::string label : {"ringlib-spin", "ringlib-prepared"}) {
+    const LatencyResult* ring = FindLatency(r, label, 64);
     const bool measured = ring != nullptr && ring->adjacent_limit && ring->adjacent_both_lines &&
                           ring->adjacent_limit->p50 > 0 && ring->adjacent_both_lines->p50 > 0;
-    Target floor{"(explanatory) two-line floor p50, 64 B",
+    const std::string suffix = label == "ringlib-spin" ? "" : ", PrepareNext";
+    Target floor{"(explanatory) two-line floor p50, 64 B" + suffix,
                  "two-line atomic ping-pong p50 <= 1.25 x atomic ping-pong p50 just before"};
-    Target above{"(explanatory) p50 vs two-line floor, 64 B",
-                 "ringlib-spin RTT p50 <= 1.25 x two-line atomic ping-pong p50 just before"};
+    Target above{"(explanatory) p50 vs two-line floor, 64 B" + suffix,
+                 label + " RTT p50 <= 1.25 x two-line atomic ping-pong p50 just before"};
     floor.limit = above.limit = 1.25;
     if (measured) {
       floor.measured = ring->adjacent_both_lines->p50 / ring->adjacent_limit->p50;
@@ -1993,6 +2003,10 @@ int Run(const Config& config) {
         variants.push_back({.label = "bare-ring", .mechanism = m, .idle = ringlib::IdleStrategy::kBusySpin,
                             .kind = Variant::Kind::kBareRing});
         variants.push_back({"ringlib-spin", m, ringlib::IdleStrategy::kBusySpin});
+        // The same, with each side calling Writer::PrepareNext(size) after
+        // its Write, while it waits for the other side.
+        variants.push_back({.label = "ringlib-prepared", .mechanism = m, .idle = ringlib::IdleStrategy::kBusySpin,
+                            .prepare_next = true});
         variants.push_back({"ringlib-futex", m, ringlib::IdleStrategy::kFutexSleep});
         // The same with a spin budget longer than a wake-up takes here, as
         // for a reader with a core of its own (docs/benchmarks.md, "Spinning
