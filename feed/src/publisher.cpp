@@ -222,7 +222,9 @@ class Publisher {
         continue;
       }
       const std::uint64_t target = schedule.Next(record.timestamp_ns, record.payload.size());
-      if (schedule.paced() && !WaitFor(target, config.max_sleep_ns)) return EndReason::kInterrupted;
+      if (schedule.paced() && !WaitFor(target, config.max_sleep_ns, kEnvelopeBytes + record.payload.size())) {
+        return EndReason::kInterrupted;
+      }
       if (config.stop_after_ns != 0 && MonotonicNowNs() - start_ns_ >= config.stop_after_ns) {
         return EndReason::kCompleted;
       }
@@ -231,12 +233,20 @@ class Publisher {
   }
 
   // Waits until start + target; false if a stop was requested meanwhile.
-  bool WaitFor(std::uint64_t target, std::uint64_t max_sleep_ns) {
+  // A message that must wait has its ring lines taken first (PrepareNext
+  // for its `message_bytes`), so the write at the target does not wait for
+  // them.
+  bool WaitFor(std::uint64_t target, std::uint64_t max_sleep_ns, std::size_t message_bytes) {
+    bool prepared = false;
     for (;;) {
       const std::uint64_t now = MonotonicNowNs() - start_ns_;
       const std::uint64_t wait = SleepBeforeSend(target, now, max_sleep_ns);
       if (wait == 0) return true;
       if (stop_.load(std::memory_order_relaxed)) return false;
+      if (!prepared) {
+        writer_->PrepareNext(message_bytes);
+        prepared = true;
+      }
       // Sleep (absolute, so no drift) until shortly before the target, then
       // spin the last microseconds; a capped wait just sleeps the cap.
       if (wait > kSpinBeforeTargetNs) {
