@@ -93,7 +93,9 @@ std::uint64_t FastestReaderPosition(const Writer& writer) {
   return fastest;
 }
 
-void RunStress(std::uint64_t capacity, std::uint64_t reserve_ahead) {
+// prepare_next: after each message the writer also calls PrepareNext, for
+// the next message's size or another one, so readers race with its zeroing.
+void RunStress(std::uint64_t capacity, std::uint64_t reserve_ahead, bool prepare_next = false) {
   ringtest::RingNameGuard ring;
   WriterOptions options;
   options.capacity_bytes = capacity;
@@ -123,6 +125,10 @@ void RunStress(std::uint64_t capacity, std::uint64_t reserve_ahead) {
     auto span = writer.Claim(length);
     ringtest::FillPattern(sequence, span);
     writer.Commit();
+    if (prepare_next) {
+      writer.PrepareNext(ringtest::PatternLength(sequence % 3 == 0 ? sequence + 1 : sequence * 7 + 3,
+                                                 kMinBytes, kMaxBytes));
+    }
     // Every 4 messages (less than a 4 KiB ring holds) the writer waits up to
     // 2 ms for the fastest registered reader to be within half a ring. An
     // unpaced writer laps a 4 KiB ring in ~8 us; with four threads on two
@@ -169,5 +175,7 @@ void RunStress(std::uint64_t capacity, std::uint64_t reserve_ahead) {
 TEST(Stress, FourKibRingWithStallingReadersNeverDeliversACorruptMessage) { RunStress(4096, 0); }
 
 TEST(Stress, EightKibRingWithReserveAheadNeverDeliversACorruptMessage) { RunStress(8192, 512); }
+
+TEST(Stress, FourKibRingWithPrepareNextNeverDeliversACorruptMessage) { RunStress(4096, 0, true); }
 
 }  // namespace
