@@ -69,8 +69,8 @@ TEST(CircularBuffer, DeliversMessagesOfSizeZeroOneAndMaximumIntact) {
 }
 
 // Write() copies 8 to 64 bytes in words with an overlapping last word, and
-// TryRead() 32 to 64 bytes in two overlapping 32-byte copies; the rest go
-// through memcpy. Every size on both sides of those limits, from sources at
+// TryRead() 32 to 40 bytes in two overlapping 32-byte copies and 41 to 64
+// in words; the rest go through memcpy. Every size on both sides of those limits, from sources at
 // every alignment, arrives byte for byte, and the reader writes nothing
 // past the message in the caller's buffer.
 TEST(CircularBuffer, WriteDeliversEverySizeUpTo130BytesIntactFromAnySourceAlignment) {

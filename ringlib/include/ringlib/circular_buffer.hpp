@@ -276,14 +276,29 @@ inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) no
     std::memcpy(dst + i, &w, n - i);
   }
 #else
-  // 32 to 64 bytes: two overlapping 32-byte copies, inline, instead of a
+  // 41 to 64 bytes: 8-byte words, as CopyToRing's, inline. On the Zen 4
+  // VM the two 32-byte copies below cost the 48-64 byte round trip: p50
+  // medians of ringlib-prepared, 64 B 157.3 -> 123.8 and 159.3 -> 126.7
+  // ns, 48 B 146.7 -> 117.5 and 134.9 -> 128.8 (two series of 8
+  // alternated rounds). Throughput at 48-64 B moved both ways in three
+  // series (64 B, 1 reader: -4, -11, +4 %), no consistent change;
+  // docs/benchmarks.md, "The reader copies 41-64 bytes in words".
+  if (n > 40 && n <= 64) {
+    const std::size_t last = n - 8;
+    std::size_t i = 0;
+#pragma GCC unroll 8
+    for (; i < last; i += 8) std::memcpy(dst + i, src + i, 8);
+    std::memcpy(dst + last, src + last, 8);
+    return;
+  }
+  // 32 to 40 bytes: two overlapping 32-byte copies, inline, instead of a
   // call into the library memcpy and its size dispatch. Alternated with the
-  // call in ring_bench's 1-reader throughput (5-9 rounds, M messages/s):
-  // 48 B 156-167 -> 174-212 and 64 B 116-145 -> 139-173 in every round;
-  // 32 B 166-190 -> 170-195, within the noise. Round trips at 8 and 64 B
-  // no slower (4-6 rounds). Word copies, as CopyToRing's, were slower at
-  // 32 B (132-150 M/s); two 16-byte copies at 24 B were no faster.
-  if (n >= 32 && n <= 64) {
+  // call in ring_bench's 1-reader throughput on the Xeon VM (3-9 rounds, M
+  // messages/s): 40 B 166-168 -> 188-199, 48 B 156-167 -> 174-212 and 64 B
+  // 116-145 -> 139-173 in every round; 32 B 166-190 -> 170-195, within the
+  // noise. Word copies were slower there at 32 B (132-150 M/s), so 32-40
+  // bytes keep this copy; two 16-byte copies at 24 B were no faster.
+  if (n >= 32 && n <= 40) {
     std::memcpy(dst, src, 32);
     std::memcpy(dst + n - 32, src + n - 32, 32);
     return;
