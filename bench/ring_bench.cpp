@@ -1299,15 +1299,23 @@ const Percentiles* LimitRtt(const Results& r) {
   return FasterPingPong(r.atomic_rtt, r.atomic_rtt_pause, r.atomic_rtt_paced);
 }
 
+// The round trips with target lines of their own: plain Write and Read, and
+// the same with Writer::PrepareNext while each side waits (separate lines:
+// it is an opt-in call, not the default), with what their lines' names add.
+struct RoundTripRow {
+  const char* label;
+  const char* suffix;
+};
+constexpr RoundTripRow kRoundTripRows[] = {{"ringlib-spin", ""}, {"ringlib-prepared", ", PrepareNext"}};
+
 void ComputeTargets(Results& r) {
   auto add = [&](Target t) { r.targets.push_back(std::move(t)); };
   const Percentiles* limit = LimitRtt(r);
-  // Plain Write and Read, and the same with Writer::PrepareNext while each
-  // side waits (a separate row: it is an opt-in call, not the default).
-  for (const std::string label : {"ringlib-spin", "ringlib-prepared"}) {
+  for (const RoundTripRow& row : kRoundTripRows) {
+    const std::string label = row.label;
+    const std::string suffix = row.suffix;
     for (std::size_t size : {std::size_t{8}, std::size_t{64}}) {
       const LatencyResult* ring = FindLatency(r, label, size);
-      const std::string suffix = label == "ringlib-spin" ? "" : ", PrepareNext";
       Target p50{"latency p50, " + std::to_string(size) + " B" + suffix,
                  label + " RTT p50 <= 1.25 x atomic ping-pong p50 just before"};
       Target p999{"latency p99.9, " + std::to_string(size) + " B" + suffix,
@@ -1353,11 +1361,12 @@ void ComputeTargets(Results& r) {
   // A 64-byte message and whatever says "new" are two lines in any protocol:
   // the two-line ping-pong measured right before ringlib's 64-byte point,
   // against the one-line limit measured just before it, and ringlib against it.
-  for (const std::string label : {"ringlib-spin", "ringlib-prepared"}) {
+  for (const RoundTripRow& row : kRoundTripRows) {
+    const std::string label = row.label;
+    const std::string suffix = row.suffix;
     const LatencyResult* ring = FindLatency(r, label, 64);
     const bool measured = ring != nullptr && ring->adjacent_limit && ring->adjacent_both_lines &&
                           ring->adjacent_limit->p50 > 0 && ring->adjacent_both_lines->p50 > 0;
-    const std::string suffix = label == "ringlib-spin" ? "" : ", PrepareNext";
     Target floor{"(explanatory) two-line floor p50, 64 B" + suffix,
                  "two-line atomic ping-pong p50 <= 1.25 x atomic ping-pong p50 just before"};
     Target above{"(explanatory) p50 vs two-line floor, 64 B" + suffix,

@@ -51,6 +51,22 @@ std::vector<std::byte> Payload(std::size_t size, std::uint8_t seed) {
   return bytes;
 }
 
+// The reader's next TryRead delivers exactly `expected`.
+::testing::AssertionResult ReadsExactly(Reader& reader, std::span<std::byte> out,
+                                        const std::vector<std::byte>& expected) {
+  const ringlib::ReadResult result = reader.TryRead(out);
+  if (result.status != ReadStatus::kMessage) {
+    return ::testing::AssertionFailure() << "status " << static_cast<int>(result.status);
+  }
+  if (result.size != expected.size()) {
+    return ::testing::AssertionFailure() << "size " << result.size << ", expected " << expected.size();
+  }
+  if (!std::equal(expected.begin(), expected.end(), out.begin())) {
+    return ::testing::AssertionFailure() << "payload differs";
+  }
+  return ::testing::AssertionSuccess();
+}
+
 TEST(CircularBuffer, DeliversMessagesOfSizeZeroOneAndMaximumIntact) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(std::uint64_t{1} << 18));
@@ -810,10 +826,7 @@ TEST(PrepareNext, LeavesNothingYetAndTheNextMessagesOfAnySizeIntact) {
           << "a word zeroed ahead of message " << i << " was taken for a record";
       const auto payload = Payload(size, static_cast<std::uint8_t>(i));
       writer.Write(payload);
-      const ringlib::ReadResult read = reader.TryRead(out);
-      ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << i;
-      ASSERT_EQ(read.size, size) << "message " << i;
-      ASSERT_TRUE(std::equal(payload.begin(), payload.end(), out.begin())) << "message " << i;
+      ASSERT_TRUE(ReadsExactly(reader, out, payload)) << "message " << i;
       ASSERT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty) << "after message " << i;
     }
     EXPECT_EQ(reader.laps(), 0u);
@@ -832,11 +845,7 @@ TEST(PrepareNext, NeverTouchesRecordsAReaderBehindHasNotRead) {
   const auto message = [](std::uint32_t i) { return Payload(8 + (i * 37) % 600, static_cast<std::uint8_t>(i)); };
   std::uint32_t next_read = 0;
   const auto read_one = [&] {
-    const ringlib::ReadResult read = reader.TryRead(out);
-    ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << next_read;
-    const auto expected = message(next_read);
-    ASSERT_EQ(read.size, expected.size()) << "message " << next_read;
-    ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin())) << "message " << next_read;
+    ASSERT_TRUE(ReadsExactly(reader, out, message(next_read))) << "message " << next_read;
     ++next_read;
   };
   constexpr std::uint32_t kMessages = 2000;  // about 80 laps
@@ -869,10 +878,7 @@ TEST(PrepareNext, DoesNothingBetweenClaimAndCommit) {
     std::copy(payload.begin(), payload.end(), claimed.begin());
     writer.PrepareNext(300);
     writer.Commit();
-    const ringlib::ReadResult read = reader.TryRead(out);
-    ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << i;
-    ASSERT_EQ(read.size, payload.size()) << "message " << i;
-    ASSERT_TRUE(std::equal(payload.begin(), payload.end(), out.begin())) << "message " << i;
+    ASSERT_TRUE(ReadsExactly(reader, out, payload)) << "message " << i;
     writer.PrepareNext(300);  // after Commit: prepares the next one
   }
 }
@@ -921,22 +927,6 @@ TEST(CircularBuffer, HeaderWhoseRecordWouldRunPastTheRingsEndIsCorruptNotDeliver
 // wrap, so a caught-up reader never takes last lap's record for a new one;
 // commit may trail a reader; a writer taking over continues after every
 // record its predecessor published.
-
-// The reader's next TryRead delivers exactly `expected`.
-::testing::AssertionResult ReadsExactly(Reader& reader, std::span<std::byte> out,
-                                        const std::vector<std::byte>& expected) {
-  const ringlib::ReadResult result = reader.TryRead(out);
-  if (result.status != ReadStatus::kMessage) {
-    return ::testing::AssertionFailure() << "status " << static_cast<int>(result.status);
-  }
-  if (result.size != expected.size()) {
-    return ::testing::AssertionFailure() << "size " << result.size << ", expected " << expected.size();
-  }
-  if (!std::equal(expected.begin(), expected.end(), out.begin())) {
-    return ::testing::AssertionFailure() << "payload differs";
-  }
-  return ::testing::AssertionSuccess();
-}
 
 TEST(HeaderPolling, ReaderAtTheLiveEndNeverTakesLastLapsRecordForANewOne) {
   RingNameGuard ring;
@@ -1142,11 +1132,7 @@ TEST(Tethered, PrepareNextNeitherWaitsNorOverwritesWhatATetheredReaderHasNotRead
   ASSERT_GT(writer.position(), kSmall - 300);
   std::vector<std::byte> out(kSmall);
   for (std::uint32_t i = 0; i < written; ++i) {
-    const ringlib::ReadResult read = reader.TryRead(out);
-    ASSERT_EQ(read.status, ReadStatus::kMessage) << "message " << i;
-    const auto expected = Payload(64, static_cast<std::uint8_t>(i));
-    ASSERT_EQ(read.size, expected.size()) << "message " << i;
-    ASSERT_TRUE(std::equal(expected.begin(), expected.end(), out.begin())) << "message " << i;
+    ASSERT_TRUE(ReadsExactly(reader, out, Payload(64, static_cast<std::uint8_t>(i)))) << "message " << i;
   }
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
   EXPECT_EQ(reader.laps(), 0u);

@@ -36,6 +36,7 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -263,6 +264,16 @@ inline void AcquireFenceBeforeReserve() noexcept {
   std::atomic_thread_fence(std::memory_order_acquire);
 #endif
 }
+// 8 to 64 bytes in 8-byte words, inline (CopyToRing's and CopyFromRing's
+// word copies). The last word may overlap the one before it and stays
+// inside the n bytes.
+inline void CopyWords(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
+  const std::size_t last = n - 8;
+  std::size_t i = 0;
+#pragma GCC unroll 8
+  for (; i < last; i += 8) std::memcpy(dst + i, src + i, 8);
+  std::memcpy(dst + last, src + last, 8);
+}
 inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
 #if RINGLIB_TSAN
   auto* words = reinterpret_cast<std::uint64_t*>(const_cast<std::byte*>(src));
@@ -284,11 +295,7 @@ inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) no
   // series (64 B, 1 reader: -4, -11, +4 %), no consistent change;
   // docs/benchmarks.md, "The reader copies 41-64 bytes in words".
   if (n > 40 && n <= 64) {
-    const std::size_t last = n - 8;
-    std::size_t i = 0;
-#pragma GCC unroll 8
-    for (; i < last; i += 8) std::memcpy(dst + i, src + i, 8);
-    std::memcpy(dst + last, src + last, 8);
+    CopyWords(dst, src, n);
     return;
   }
   // 32 to 40 bytes: two overlapping 32-byte copies, inline, instead of a
@@ -315,8 +322,7 @@ inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) no
 // reader on another core holding those lines, that serialised the writer:
 // two processes, 32-byte messages stamped with a sequence number, one
 // tethered reader, 41-72 M/s with memcpy against 94-109 M/s with words
-// (three runs each). The last word may overlap the one before it and stays
-// inside the payload.
+// (three runs each).
 inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
 #if RINGLIB_TSAN
   auto* words = reinterpret_cast<std::uint64_t*>(dst);
@@ -333,11 +339,7 @@ inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noex
   }
 #else
   if (n >= 8 && n <= 64) {
-    const std::size_t last = n - 8;
-    std::size_t i = 0;
-#pragma GCC unroll 8
-    for (; i < last; i += 8) std::memcpy(dst + i, src + i, 8);
-    std::memcpy(dst + last, src + last, 8);
+    CopyWords(dst, src, n);
     return;
   }
   if (n != 0) std::memcpy(dst, src, n);
@@ -486,7 +488,7 @@ class Writer : public IWrapper {
   void PrepareNext(std::size_t payload_bytes) noexcept {
     if (claim_open_) return;
     const std::uint64_t record_bytes =
-        layout::AlignedRecordBytes(payload_bytes < max_message_ ? payload_bytes : max_message_);
+        layout::AlignedRecordBytes(std::min<std::uint64_t>(payload_bytes, max_message_));
     // The next record and the header word after it.
     const std::uint64_t end = position_ + record_bytes + layout::kRecordHeaderBytes;
     if (end <= zeroed_to_) return;
