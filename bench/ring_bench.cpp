@@ -9,8 +9,8 @@
 //               memcpy bandwidth per size
 //   throughput  one writer, 1/2/4 readers, sizes 8 B .. 65,535 B, lossless
 //   latency     ping-pong over two channels, round-trip percentiles; with ringlib,
-//               also bare-slot and bare-ring, ringlib's bytes without its protocol;
-//               before each point the atomic ping-pongs again
+//               also bare-slot, bare-ring and bare-ring-prepared, ringlib's bytes
+//               without its protocol; before each point the atomic ping-pongs again
 //   writer      time per Write with 0, 1, 4 readers and with a stopped reader
 //   idle        CPU used by a waiting reader under each idle strategy
 //   replay      feed_publisher -> feed_subscriber end to end (when given)
@@ -593,7 +593,7 @@ struct LatencyArea {
 struct Variant {
   // A channel of `mechanism`, or one of the bare references for ringlib's
   // round trip (BareLatency), which are not mechanisms.
-  enum class Kind : std::uint8_t { kChannel, kBareSlot, kBareRing };
+  enum class Kind : std::uint8_t { kChannel, kBareSlot, kBareRing, kBareRingPrepared };
   std::string label;
   Mechanism mechanism;
   ringlib::IdleStrategy idle;
@@ -806,6 +806,9 @@ LatencyResult Latency(const Config& config, const Variant& variant, std::size_t 
 //              each line is new, as in ringlib; the sequence word also says
 //              "not yet" (a record a lap older has a smaller one), so no
 //              zeroing, commit, reserve or checks. ringlib minus its protocol.
+//   bare-ring-prepared: the same, and each side then zeroes the lines of its
+//              next record as Writer::PrepareNext does (ringlib-prepared
+//              minus its protocol).
 // Tried on this machine and no faster (docs/benchmarks.md): memcpy instead
 // of words, the word's line written last, PREFETCHW, the reader prefetching
 // the next line while it polls, CLDEMOTE.
@@ -831,15 +834,39 @@ inline std::uint64_t Await(std::byte* record, std::uint64_t at_least, std::uint3
   }
   return seen;
 }
+// Writer::PrepareNext's zeroing for a ring of records that start at offset
+// 0 and never wrap: whole lines from the word after the next record's
+// header (at `next`) to the line that holds the word after that record,
+// not past `end`, none twice (ZeroAhead's bytes, with its memset per line).
+struct Preparer {
+  std::size_t zeroed_to = 0;  // offset up to which this lap's bytes are zero
+  void After(std::byte* ring, std::size_t next, std::size_t record_bytes, std::size_t end) noexcept {
+    constexpr std::size_t kLine = 64;
+    std::size_t from = next + 8;
+    const std::size_t to = std::min((next + record_bytes + 8 + kLine - 1) & ~(kLine - 1), end);
+    if (zeroed_to > from && zeroed_to <= to) from = zeroed_to;  // a lap ago's zeroed_to is past `to`
+    std::size_t at = from;
+    for (; at < to && (at & (kLine - 1)) != 0; at += 8) std::memset(ring + at, 0, 8);
+    for (; at + kLine <= to; at += kLine) std::memset(ring + at, 0, kLine);
+    for (; at < to; at += 8) std::memset(ring + at, 0, 8);
+    zeroed_to = to;
+  }
+};
 }  // namespace bare
 
-LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing) {
+enum class BareShape : std::uint8_t { kSlot, kRing, kRingPrepared };
+
+LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shape) {
+  const bool advancing = shape != BareShape::kSlot;
+  const bool prepare = shape == BareShape::kRingPrepared;
   LatencyResult result;
-  result.label = advancing ? "bare-ring" : "bare-slot";
+  result.label = !advancing ? "bare-slot" : prepare ? "bare-ring-prepared" : "bare-ring";
   result.mechanism = Mechanism::kRing;
   result.size = size;
-  result.describe = advancing ? "reference: ringlib's records through a ring, without its protocol"
-                              : "reference: the bytes of a ringlib record through one fixed slot each way";
+  result.describe = !advancing ? "reference: the bytes of a ringlib record through one fixed slot each way"
+                    : prepare  ? "reference: ringlib's records through a ring, without its protocol, "
+                                 "each side zeroing its next record's lines as PrepareNext"
+                               : "reference: ringlib's records through a ring, without its protocol";
   const std::size_t record_bytes = ringlib::layout::AlignedRecordBytes(size);
   if (advancing && record_bytes > config.capacity) {
     result.error = "a " + std::to_string(record_bytes) + "-byte record does not fit a " +
@@ -874,6 +901,7 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
     std::vector<std::byte> message(std::max<std::size_t>(size, 8));
     Place ping = first_ping;
     Place pong = first_pong;
+    bare::Preparer preparer;
     area->receivers_ready.fetch_add(1);
     for (std::uint64_t i = 1;; ++i) {
       if (bare::Await(ping.Current(), i, pauses) == kTerminator) return 0;
@@ -881,6 +909,7 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
       bare::Store(pong.Current(), message.data(), size, i);
       ping.Advance();
       pong.Advance();
+      if (prepare) preparer.After(pong.start, pong.offset, record_bytes, stride);
     }
   });
   const pid_t pinger = Spawn([&] {
@@ -894,12 +923,19 @@ LatencyResult BareLatency(const Config& config, std::size_t size, bool advancing
     int status = 0;
     Place ping = first_ping;
     Place pong = first_pong;
+    bare::Preparer preparer;
     for (std::uint64_t i = 1; i <= warmup + config.iterations; ++i) {
       // Stamped at both ends, so both parts of Store are checked.
       std::memcpy(message.data(), &i, sizeof i);
       std::memcpy(message.data() + message.size() - sizeof i, &i, sizeof i);
       const std::uint64_t t0 = Tsc::Ticks();
       bare::Store(ping.Current(), message.data(), size, i);
+      // While it waits, as ringlib-prepared's sides call PrepareNext.
+      if (prepare) {
+        Place next = ping;
+        next.Advance();
+        preparer.After(next.start, next.offset, record_bytes, stride);
+      }
       bare::Await(pong.Current(), i, pauses);
       std::memcpy(reply.data(), pong.Current() + 8, size);
       const std::uint64_t t1 = Tsc::Ticks();
@@ -1305,8 +1341,10 @@ const Percentiles* LimitRtt(const Results& r) {
 struct RoundTripRow {
   const char* label;
   const char* suffix;
+  const char* bare;  // the same ring without ringlib's protocol (BareLatency)
 };
-constexpr RoundTripRow kRoundTripRows[] = {{"ringlib-spin", ""}, {"ringlib-prepared", ", PrepareNext"}};
+constexpr RoundTripRow kRoundTripRows[] = {{"ringlib-spin", "", "bare-ring"},
+                                           {"ringlib-prepared", ", PrepareNext", "bare-ring-prepared"}};
 
 void ComputeTargets(Results& r) {
   auto add = [&](Target t) { r.targets.push_back(std::move(t)); };
@@ -1335,12 +1373,11 @@ void ComputeTargets(Results& r) {
     }
   }
   // Not targets of the issue: where the round trip misses, what the bytes
-  // alone cost (a 64-byte payload's record spans two lines) and how much
-  // ringlib adds to a ring without its protocol (see BareLatency).
+  // alone cost (a 64-byte payload's record spans two lines), what the same
+  // ring without ringlib's protocol takes, and how much ringlib adds to it
+  // (see BareLatency).
   for (std::size_t size : {std::size_t{8}, std::size_t{64}}) {
-    const LatencyResult* ring = FindLatency(r, "ringlib-spin", size);
     const LatencyResult* slot = FindLatency(r, "bare-slot", size);
-    const LatencyResult* bare_ring = FindLatency(r, "bare-ring", size);
     Target bytes{"(explanatory) bare slot p50, " + std::to_string(size) + " B",
                  "bare-slot RTT p50 <= 1.25 x atomic ping-pong p50 just before"};
     bytes.limit = 1.25;
@@ -1349,14 +1386,27 @@ void ComputeTargets(Results& r) {
       bytes.known = true;
     }
     add(bytes);
-    Target protocol{"(explanatory) p50 vs bare ring, " + std::to_string(size) + " B",
-                    "ringlib-spin RTT p50 <= 1.25 x bare-ring RTT p50"};
-    protocol.limit = 1.25;
-    if (ring != nullptr && bare_ring != nullptr && bare_ring->rtt.p50 > 0) {
-      protocol.measured = ring->rtt.p50 / bare_ring->rtt.p50;
-      protocol.known = true;
+    for (const RoundTripRow& row : kRoundTripRows) {
+      const std::string label = row.label;
+      const std::string bare = row.bare;
+      const std::string at = std::to_string(size) + " B" + row.suffix;
+      const LatencyResult* ring = FindLatency(r, label, size);
+      const LatencyResult* bare_ring = FindLatency(r, bare, size);
+      Target alone{"(explanatory) bare ring p50, " + at, bare + " RTT p50 <= 1.25 x atomic ping-pong p50 just before"};
+      alone.limit = 1.25;
+      if (bare_ring != nullptr && bare_ring->adjacent_limit && bare_ring->adjacent_limit->p50 > 0) {
+        alone.measured = bare_ring->rtt.p50 / bare_ring->adjacent_limit->p50;
+        alone.known = true;
+      }
+      add(alone);
+      Target protocol{"(explanatory) p50 vs bare ring, " + at, label + " RTT p50 <= 1.25 x " + bare + " RTT p50"};
+      protocol.limit = 1.25;
+      if (ring != nullptr && bare_ring != nullptr && bare_ring->rtt.p50 > 0) {
+        protocol.measured = ring->rtt.p50 / bare_ring->rtt.p50;
+        protocol.known = true;
+      }
+      add(protocol);
     }
-    add(protocol);
   }
   // A 64-byte message and whatever says "new" are two lines in any protocol:
   // the two-line ping-pong measured right before ringlib's 64-byte point,
@@ -2011,6 +2061,8 @@ int Run(const Config& config) {
                             .kind = Variant::Kind::kBareSlot});
         variants.push_back({.label = "bare-ring", .mechanism = m, .idle = ringlib::IdleStrategy::kBusySpin,
                             .kind = Variant::Kind::kBareRing});
+        variants.push_back({.label = "bare-ring-prepared", .mechanism = m,
+                            .idle = ringlib::IdleStrategy::kBusySpin, .kind = Variant::Kind::kBareRingPrepared});
         variants.push_back({"ringlib-spin", m, ringlib::IdleStrategy::kBusySpin});
         // The same, with each side calling Writer::PrepareNext(size) after
         // its Write, while it waits for the other side.
@@ -2033,9 +2085,11 @@ int Run(const Config& config) {
         Progress("latency: %s, %zu B\n", v.label.c_str(), size);
         std::string limit_error;
         std::optional<Percentiles> adjacent = AdjacentLimit(config, limit_error);
-        LatencyResult l = v.kind == Variant::Kind::kBareSlot   ? BareLatency(config, size, false)
-                          : v.kind == Variant::Kind::kBareRing ? BareLatency(config, size, true)
-                                                               : Latency(config, v, size);
+        LatencyResult l = v.kind == Variant::Kind::kBareSlot   ? BareLatency(config, size, BareShape::kSlot)
+                          : v.kind == Variant::Kind::kBareRing ? BareLatency(config, size, BareShape::kRing)
+                          : v.kind == Variant::Kind::kBareRingPrepared
+                              ? BareLatency(config, size, BareShape::kRingPrepared)
+                              : Latency(config, v, size);
         l.adjacent_limit = adjacent;
         if (size >= 64) {
           l.adjacent_both_lines =
@@ -2150,8 +2204,8 @@ int main(int argc, char** argv) {
   app.add_flag("--quick", config.quick, "A tiny configuration (ctest's smoke run): seconds, not minutes");
   app.add_option("--sections", config.sections,
                  "Sections to run, comma-separated (default: all): limit (atomic ping-pongs over one and two "
-                 "lines, memcpy), throughput, latency (ping-pong; with ringlib also bare-slot and bare-ring), "
-                 "writer, idle, replay")
+                 "lines, memcpy), throughput, latency (ping-pong; with ringlib also bare-slot, bare-ring and "
+                 "bare-ring-prepared), writer, idle, replay")
       ->delimiter(',');
   app.add_option("--mechanisms", config.mechanisms,
                  "ringlib pipe unix-seqpacket posix-mq boost-mq iceoryx (default: all)")
