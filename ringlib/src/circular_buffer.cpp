@@ -443,6 +443,7 @@ Reader::Reader(Reader&& other) noexcept
       messages_read_(other.messages_read_),
       laps_(other.laps_),
       copies_rejected_(other.copies_rejected_),
+      waits_(other.waits_),
       last_lap_(other.last_lap_),
       slot_(std::exchange(other.slot_, nullptr)),
       slot_index_(std::exchange(other.slot_index_, -1)),
@@ -602,6 +603,7 @@ ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanosecond
   // come here). Otherwise the clock is read once a round, for the spin
   // budget and the timeout.
   const bool timed = !forever || !busy;
+  ++waits_;
   const Clock::time_point start = timed ? Clock::now() : Clock::time_point{};
   // Spinning polls only the header word at our position (kPollsPerRound
   // times a round, with PAUSE); TryRead's full check (commit, generation,

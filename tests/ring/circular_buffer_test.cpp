@@ -524,6 +524,38 @@ TEST(CircularBuffer, SpinningReadRefusesATooSmallBufferAndKeepsTheMessage) {
   EXPECT_TRUE(std::equal(payload.begin(), payload.end(), out.begin()));
 }
 
+TEST(CircularBuffer, WaitsCountsTheReadsThatFoundNoMessageUnderEveryStrategy) {
+  for (auto idle : {ringlib::IdleStrategy::kFutexSleep, ringlib::IdleStrategy::kSpinYield,
+                    ringlib::IdleStrategy::kBusySpin}) {
+    SCOPED_TRACE(static_cast<int>(idle));
+    RingNameGuard ring;
+    Writer writer(ring.name(), Capacity(kSmall));
+    ReaderOptions options = Reporting();
+    options.idle = idle;
+    Reader reader(ring.name(), options);
+    std::array<std::byte, 64> out{};
+    // Messages already there: Read() and ReadFor() find them without waiting.
+    writer.Write(Payload(8, 1));
+    writer.Write(Payload(8, 2));
+    EXPECT_EQ(reader.Read(out), 8u);
+    EXPECT_EQ(reader.ReadFor(out, std::chrono::milliseconds(1)).status, ReadStatus::kMessage);
+    EXPECT_EQ(reader.waits(), 0u);
+    // TryRead never waits.
+    EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
+    EXPECT_EQ(reader.waits(), 0u);
+    // A ReadFor that times out waited once.
+    EXPECT_EQ(reader.ReadFor(out, std::chrono::milliseconds(1)).status, ReadStatus::kTimedOut);
+    EXPECT_EQ(reader.waits(), 1u);
+    // A Read() that waits for a message written later: once more, whatever
+    // the strategy (kBusySpin waits inline, the others in WaitAndRead).
+    std::thread late_writer = WriteLater(writer, Payload(8, 3), std::chrono::milliseconds(100));
+    EXPECT_EQ(reader.Read(out), 8u);
+    late_writer.join();
+    EXPECT_EQ(reader.waits(), 2u);
+    EXPECT_EQ(reader.messages_read(), 3u);
+  }
+}
+
 TEST(CircularBuffer, SleepingReaderIsWokenByTheNextWrite) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));

@@ -700,6 +700,7 @@ class Reader : public IWrapper {
     ReadResult result = TryRead(out);
     if (result.status == ReadStatus::kMessage) [[likely]] return result.size;
     if (result.status == ReadStatus::kEmpty && options_.idle == IdleStrategy::kBusySpin) {
+      ++waits_;  // the other strategies count theirs in WaitAndRead
       // A spinning reader waits here, inline, as WaitAndRead's busy loop
       // does (kPollsPerRound header polls, then TryRead's full check): the
       // message that ends the wait is read and returned without returning
@@ -767,6 +768,10 @@ class Reader : public IWrapper {
   // Copies discarded because the writer overwrote them while they were made:
   // the validation step of the protocol catching a real race.
   [[nodiscard]] std::uint64_t copies_rejected() const noexcept { return copies_rejected_; }
+  // Read() and ReadFor() calls that found no message and waited for one
+  // (or timed out): against messages_read(), how often this reader had
+  // caught up with the writer.
+  [[nodiscard]] std::uint64_t waits() const noexcept { return waits_; }
   // The registered slot's index, or -1 when not registered.
   [[nodiscard]] int slot_index() const noexcept { return slot_index_; }
 
@@ -927,6 +932,7 @@ class Reader : public IWrapper {
   std::uint64_t messages_read_ = 0;
   std::uint64_t laps_ = 0;
   std::uint64_t copies_rejected_ = 0;
+  std::uint64_t waits_ = 0;
   LapInfo last_lap_{};
   layout::ReaderSlot* slot_ = nullptr;
   int slot_index_ = -1;
