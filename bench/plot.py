@@ -239,24 +239,26 @@ def write_tables(results, path):
     out.append("### Throughput (lossless, slowest reader)")
     out.append("")
     out.append("| mechanism | readers | size B | messages/s | bytes/s | / memcpy | / cross-core bound | / pipe "
-               "| reader's CPU share | messages per reader CPU-second | cross-core round trip before / after |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+               "| reader's CPU share | messages per reader CPU-second | cross-core round trip before / after "
+               "| caught up (waits per message) |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for t in results["throughput"]:
         if not t["ok"]:
-            out.append("| %s | %d | %d | failed: %s | | | | | | | |" % (t["mechanism"], t["readers"], t["size"],
+            out.append("| %s | %d | %d | failed: %s | | | | | | | | |" % (t["mechanism"], t["readers"], t["size"],
                                                                    t.get("error", "")))
             continue
         mc = memcpy.get(t["size"], 0)
         cc = min(cross.get(t["size"], 0), cross_write.get(t["size"], 0)) or cross.get(t["size"], 0)
         pp = pipe.get((t["readers"], t["size"]), 0)
-        out.append("| %s | %d | %d | %s | %s | %s | %s | %s | %.0f %% | %s | %s |" % (
+        waits = t.get("reader_waits_per_message")
+        out.append("| %s | %d | %d | %s | %s | %s | %s | %s | %.0f %% | %s | %s | %s |" % (
             t["mechanism"], t["readers"], t["size"], human(t["messages_per_second"]),
             human(t["bytes_per_second"], "B/s"),
             "%.2f" % (t["bytes_per_second"] / mc) if mc else "-",
             "%.2f" % (t["bytes_per_second"] / cc) if cc else "-",
             "%.1f" % (t["messages_per_second"] / pp) if pp else "-",
             100 * t.get("reader_cpu_share", 0), human(t.get("messages_per_reader_cpu_second", 0)),
-            rtt_pair(t)))
+            rtt_pair(t), "%.1f %%" % (100 * waits) if waits is not None else "-"))
     out.append("")
     out.append("### Latency: ping-pong round trip")
     out.append("")

@@ -35,6 +35,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "bench_util.hpp"
@@ -380,6 +381,11 @@ SchedStat ReadSchedStat() {
 
 struct alignas(128) ReceiverResult {
   std::uint64_t messages = 0;
+  // ringlib readers: Reader::waits() at the first message and at the end
+  // (other mechanisms leave both 0 and has_waits false).
+  bool has_waits = false;
+  std::uint64_t first_waits = 0;
+  std::uint64_t end_waits = 0;
   std::uint64_t first_ns = 0;
   std::uint64_t end_ns = 0;
   std::uint64_t first_cpu_ns = 0;
@@ -416,6 +422,12 @@ struct ThroughputResult {
   // messages per second of CPU it actually had.
   double reader_cpu_share = 0;
   double reader_waiting_share = 0;  // runnable, but another process had the CPU
+  // ringlib: the slowest reader's waits for a message (Reader::waits())
+  // per message read, -1 for the other mechanisms. Near 0, the reader
+  // stays behind the writer and reads whole lines; well above, it keeps
+  // catching up and polls the line the writer is filling, which slows
+  // both (docs/benchmarks.md, the bimodal 32-byte throughput).
+  double reader_waits_per_message = -1;
   double writer_cpu_share = 0;
   double messages_per_reader_cpu_second = 0;
   std::uint64_t messages = 0;
@@ -459,6 +471,7 @@ void ReceiveLoop(R& receiver, std::size_t size, ReceiverResult& out) {
       out.first_ns = NowNs();
       out.first_cpu_ns = ProcessCpuNs();
       out.first_sched = ReadSchedStat();
+      if constexpr (std::is_same_v<R, RingReceiver>) out.first_waits = receiver.reader().waits();
     }
     if (sequence != expected || n != size) {
       CopyText(out.error, sizeof out.error,
@@ -472,6 +485,10 @@ void ReceiveLoop(R& receiver, std::size_t size, ReceiverResult& out) {
   out.end_cpu_ns = ProcessCpuNs();
   out.end_sched = ReadSchedStat();
   out.messages = expected;
+  if constexpr (std::is_same_v<R, RingReceiver>) {
+    out.has_waits = true;
+    out.end_waits = receiver.reader().waits();
+  }
 }
 
 ThroughputResult Throughput(const Config& config, Mechanism mechanism, int readers, std::size_t size) {
@@ -561,6 +578,9 @@ ThroughputResult Throughput(const Config& config, Mechanism mechanism, int reade
       result.reader_waiting_share = static_cast<double>(out.end_sched.waiting_ns - out.first_sched.waiting_ns) /
                                     static_cast<double>(out.end_ns - out.first_ns);
       result.messages_per_reader_cpu_second = cpu_ns > 0 ? static_cast<double>(out.messages) / (cpu_ns * 1e-9) : 0;
+      result.reader_waits_per_message =
+          out.has_waits ? static_cast<double>(out.end_waits - out.first_waits) / static_cast<double>(out.messages)
+                        : -1;
     }
   }
   if (result.error.empty() && !failure.empty()) result.error = failure;
@@ -1601,8 +1621,10 @@ void PrintTable(const Config& config, const Results& r) {
     std::printf("== Throughput (lossless; the slowest reader's sustained rate)\n");
     std::printf("('rtt ns': p50 of a cross-core atomic ping-pong run right before / right after the point:\n"
                 " the phase of the host it ran in)\n");
-    std::printf("%-15s %7s %7s %14s %14s %10s %8s %10s %8s %16s %10s\n", "mechanism", "readers", "size", "messages/s",
-                "bytes/s", "vs memcpy", "vs pipe", "reader CPU", "waiting", "msgs/reader-CPU-s", "rtt ns");
+    std::printf("('caught up': ringlib's slowest reader, waits for a message per message read)\n");
+    std::printf("%-15s %7s %7s %14s %14s %10s %8s %10s %8s %16s %10s %10s\n", "mechanism", "readers", "size",
+                "messages/s", "bytes/s", "vs memcpy", "vs pipe", "reader CPU", "waiting", "msgs/reader-CPU-s", "rtt ns",
+                "caught up");
     for (const auto& t : r.throughput) {
       if (!t.unavailable.empty()) continue;
       if (!t.error.empty()) {
@@ -1618,11 +1640,15 @@ void PrintTable(const Config& config, const Results& r) {
       if (pipe != nullptr && pipe->messages_per_second > 0) {
         std::snprintf(vs_pipe, sizeof vs_pipe, "%.1f", t.messages_per_second / pipe->messages_per_second);
       }
-      std::printf("%-15s %7d %7zu %13s %13sB %10s %8s %9.0f%% %7.0f%% %15s %5.0f/%.0f\n",
+      char caught_up[16] = "-";
+      if (t.reader_waits_per_message >= 0) {
+        std::snprintf(caught_up, sizeof caught_up, "%.1f%%", t.reader_waits_per_message * 100);
+      }
+      std::printf("%-15s %7d %7zu %13s %13sB %10s %8s %9.0f%% %7.0f%% %15s %5.0f/%-4.0f %10s\n",
                   std::string(MechanismName(t.mechanism)).c_str(), t.readers, t.size,
                   HumanRate(t.messages_per_second).c_str(), HumanRate(t.bytes_per_second).c_str(), vs_memcpy, vs_pipe,
                   t.reader_cpu_share * 100, t.reader_waiting_share * 100,
-                  HumanRate(t.messages_per_reader_cpu_second).c_str(), t.rtt_before_ns, t.rtt_after_ns);
+                  HumanRate(t.messages_per_reader_cpu_second).c_str(), t.rtt_before_ns, t.rtt_after_ns, caught_up);
     }
     std::printf("\n");
   }
@@ -1842,6 +1868,7 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("median_of_runs", t.repeats);
     j.Field("reader_cpu_share", t.reader_cpu_share);
     j.Field("reader_waiting_share", t.reader_waiting_share);
+    if (t.reader_waits_per_message >= 0) j.Field("reader_waits_per_message", t.reader_waits_per_message);
     j.Field("writer_cpu_share", t.writer_cpu_share);
     j.Field("messages_per_reader_cpu_second", t.messages_per_reader_cpu_second);
     j.Field("rtt_before_p50_ns", t.rtt_before_ns);
