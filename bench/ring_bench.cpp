@@ -423,11 +423,11 @@ struct ThroughputResult {
   double reader_cpu_share = 0;
   double reader_waiting_share = 0;  // runnable, but another process had the CPU
   // ringlib: the slowest reader's waits for a message (Reader::waits())
-  // per message read, -1 for the other mechanisms. Near 0, the reader
+  // per message read; unset for the other mechanisms. Near 0, the reader
   // stays behind the writer and reads whole lines; well above, it keeps
   // catching up and polls the line the writer is filling, which slows
   // both (docs/benchmarks.md, the bimodal 32-byte throughput).
-  double reader_waits_per_message = -1;
+  std::optional<double> reader_waits_per_message;
   double writer_cpu_share = 0;
   double messages_per_reader_cpu_second = 0;
   std::uint64_t messages = 0;
@@ -578,9 +578,11 @@ ThroughputResult Throughput(const Config& config, Mechanism mechanism, int reade
       result.reader_waiting_share = static_cast<double>(out.end_sched.waiting_ns - out.first_sched.waiting_ns) /
                                     static_cast<double>(out.end_ns - out.first_ns);
       result.messages_per_reader_cpu_second = cpu_ns > 0 ? static_cast<double>(out.messages) / (cpu_ns * 1e-9) : 0;
-      result.reader_waits_per_message =
-          out.has_waits ? static_cast<double>(out.end_waits - out.first_waits) / static_cast<double>(out.messages)
-                        : -1;
+      result.reader_waits_per_message.reset();
+      if (out.has_waits) {
+        result.reader_waits_per_message =
+            static_cast<double>(out.end_waits - out.first_waits) / static_cast<double>(out.messages);
+      }
     }
   }
   if (result.error.empty() && !failure.empty()) result.error = failure;
@@ -610,15 +612,17 @@ struct LatencyArea {
   }
 };
 
+// The bare references for ringlib's round trip (BareLatency).
+enum class BareShape : std::uint8_t { kSlot, kRing, kRingPrepared };
+
 struct Variant {
-  // A channel of `mechanism`, or one of the bare references for ringlib's
-  // round trip (BareLatency), which are not mechanisms.
-  enum class Kind : std::uint8_t { kChannel, kBareSlot, kBareRing, kBareRingPrepared };
   std::string label;
   Mechanism mechanism;
   ringlib::IdleStrategy idle;
   std::chrono::nanoseconds spin_before_idle = cb::kDefaultSpinBeforeIdle;
-  Kind kind = Kind::kChannel;
+  // Set: one of the bare references, which are not mechanisms; else a
+  // channel of `mechanism`.
+  std::optional<BareShape> bare = std::nullopt;
   bool prepare_next = false;  // ringlib: ChannelSpec::prepare_next
 };
 
@@ -873,8 +877,6 @@ struct Preparer {
   }
 };
 }  // namespace bare
-
-enum class BareShape : std::uint8_t { kSlot, kRing, kRingPrepared };
 
 LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shape) {
   const bool advancing = shape != BareShape::kSlot;
@@ -1641,8 +1643,8 @@ void PrintTable(const Config& config, const Results& r) {
         std::snprintf(vs_pipe, sizeof vs_pipe, "%.1f", t.messages_per_second / pipe->messages_per_second);
       }
       char caught_up[16] = "-";
-      if (t.reader_waits_per_message >= 0) {
-        std::snprintf(caught_up, sizeof caught_up, "%.1f%%", t.reader_waits_per_message * 100);
+      if (t.reader_waits_per_message) {
+        std::snprintf(caught_up, sizeof caught_up, "%.1f%%", *t.reader_waits_per_message * 100);
       }
       std::printf("%-15s %7d %7zu %13s %13sB %10s %8s %9.0f%% %7.0f%% %15s %5.0f/%-4.0f %10s\n",
                   std::string(MechanismName(t.mechanism)).c_str(), t.readers, t.size,
@@ -1868,7 +1870,7 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("median_of_runs", t.repeats);
     j.Field("reader_cpu_share", t.reader_cpu_share);
     j.Field("reader_waiting_share", t.reader_waiting_share);
-    if (t.reader_waits_per_message >= 0) j.Field("reader_waits_per_message", t.reader_waits_per_message);
+    if (t.reader_waits_per_message) j.Field("reader_waits_per_message", *t.reader_waits_per_message);
     j.Field("writer_cpu_share", t.writer_cpu_share);
     j.Field("messages_per_reader_cpu_second", t.messages_per_reader_cpu_second);
     j.Field("rtt_before_p50_ns", t.rtt_before_ns);
@@ -2085,11 +2087,11 @@ int Run(const Config& config) {
     for (Mechanism m : mechanisms) {
       if (m == Mechanism::kRing) {
         variants.push_back({.label = "bare-slot", .mechanism = m, .idle = ringlib::IdleStrategy::kBusySpin,
-                            .kind = Variant::Kind::kBareSlot});
+                            .bare = BareShape::kSlot});
         variants.push_back({.label = "bare-ring", .mechanism = m, .idle = ringlib::IdleStrategy::kBusySpin,
-                            .kind = Variant::Kind::kBareRing});
+                            .bare = BareShape::kRing});
         variants.push_back({.label = "bare-ring-prepared", .mechanism = m,
-                            .idle = ringlib::IdleStrategy::kBusySpin, .kind = Variant::Kind::kBareRingPrepared});
+                            .idle = ringlib::IdleStrategy::kBusySpin, .bare = BareShape::kRingPrepared});
         variants.push_back({"ringlib-spin", m, ringlib::IdleStrategy::kBusySpin});
         // The same, with each side calling Writer::PrepareNext(size) after
         // its Write, while it waits for the other side.
@@ -2112,11 +2114,7 @@ int Run(const Config& config) {
         Progress("latency: %s, %zu B\n", v.label.c_str(), size);
         std::string limit_error;
         std::optional<Percentiles> adjacent = AdjacentLimit(config, limit_error);
-        LatencyResult l = v.kind == Variant::Kind::kBareSlot   ? BareLatency(config, size, BareShape::kSlot)
-                          : v.kind == Variant::Kind::kBareRing ? BareLatency(config, size, BareShape::kRing)
-                          : v.kind == Variant::Kind::kBareRingPrepared
-                              ? BareLatency(config, size, BareShape::kRingPrepared)
-                              : Latency(config, v, size);
+        LatencyResult l = v.bare ? BareLatency(config, size, *v.bare) : Latency(config, v, size);
         l.adjacent_limit = adjacent;
         if (size >= 64) {
           l.adjacent_both_lines =
