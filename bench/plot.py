@@ -288,6 +288,39 @@ def write_tables(results, path):
             "%.0f" % floor["p50_ns"] if floor else "-",
             "%.2f" % l["p50_over_adjacent_both_lines"] if "p50_over_adjacent_both_lines" in l else "-"))
     out.append("")
+    interleaved = results.get("interleaved", [])
+    if interleaved:
+        legs = ("atomic", "atomic-pause", "bare-slot", "bare-ring", "bare-ring-prepared", "ringlib-spin",
+                "ringlib-prepared")
+        out.append("### Latency, interleaved")
+        out.append("")
+        out.append("The legs take turns in one pair of processes, %d round trips at a time; each cycle runs one "
+                   "block of each leg, and a block's figure is the mean of its middle half (ns). Rows group the "
+                   "cycles by their limit, the faster of the two atomic ping-pongs in that cycle; each figure is "
+                   "the median over the group's cycles, and the ratios and differences are taken per cycle "
+                   "(spin: `ringlib-spin` over the limit, and minus `bare-ring`; prepared: `ringlib-prepared` "
+                   "over the limit, and minus `bare-ring-prepared`)." % interleaved[0].get("block_round_trips", 0))
+        out.append("")
+        out.append("| size B | limit ns | cycles | " + " | ".join("%s ns" % leg for leg in legs) +
+                   " | spin / limit | prepared / limit | spin − bare ns | prepared − bare ns |")
+        out.append("|---:|---|---:|" + "---:|" * len(legs) + "---:|---:|---:|---:|")
+        for i in interleaved:
+            if not i["ok"]:
+                out.append("| %d | failed: %s |" % (i["size"], i.get("error", "")) + " |" * (len(legs) + 5))
+                continue
+            for g in i["groups"] + [i["all"]]:
+                if g is i["all"]:
+                    limit = "all"
+                elif "limit_to_ns" in g:
+                    limit = "%.0f-%.0f" % (g["limit_from_ns"], g["limit_to_ns"])
+                else:
+                    limit = "≥ %.0f" % g["limit_from_ns"]
+                out.append("| %d | %s | %d (%.0f %%) | %s | %.3f | %.3f | %.1f | %.1f |" % (
+                    i["size"], limit, g["cycles"], 100 * g["share"],
+                    " | ".join("%.1f" % g["median_ns"][leg] for leg in legs),
+                    g["ringlib_spin_over_limit"], g["ringlib_prepared_over_limit"],
+                    g["ringlib_spin_minus_bare_ring_ns"], g["ringlib_prepared_minus_bare_ring_prepared_ns"]))
+        out.append("")
     if results["writer_cost"]:
         out.append("### Writer cost (time per Write, %d B, default mode)" % results["config"]["writer_cost_size"])
         out.append("")

@@ -11,6 +11,9 @@
 //   latency     ping-pong over two channels, round-trip percentiles; with ringlib,
 //               also bare-slot, bare-ring and bare-ring-prepared, ringlib's bytes
 //               without its protocol; before each point the atomic ping-pongs again
+//   interleaved the atomic ping-pongs, the bare references and ringlib's round
+//               trips taking turns in one pair of processes, 200 round trips at a
+//               time, so they are compared within the same millisecond
 //   writer      time per Write with 0, 1, 4 readers and with a stopped reader
 //   idle        CPU used by a waiting reader under each idle strategy
 //   replay      feed_publisher -> feed_subscriber end to end (when given)
@@ -64,7 +67,8 @@ struct Config {
   bool pin = false;
   std::vector<int> cpus{0, 1};
   bool quick = false;
-  static constexpr std::array<const char*, 6> kSections{"limit", "throughput", "latency", "writer", "idle", "replay"};
+  static constexpr std::array<const char*, 7> kSections{"limit",  "throughput", "latency", "interleaved",
+                                                        "writer", "idle",       "replay"};
   std::vector<std::string> sections{kSections.begin(), kSections.end()};
   std::vector<std::string> mechanisms;  // empty: all
   std::vector<std::size_t> sizes{8, 32, 64, 256, 1024, 4096, 16384, 65535};
@@ -74,6 +78,7 @@ struct Config {
   int repeat = 3;  // throughput points and replay runs: the median of this many
   std::uint64_t iterations = 100000;
   double latency_max_seconds = 3.0;
+  double interleaved_seconds = 3.0;  // per size, after the warm-up
   double idle_seconds = 3.0;
   std::uint64_t capacity = std::uint64_t{1} << 20;
   std::size_t writer_cost_size = 64;
@@ -876,6 +881,20 @@ struct Preparer {
     zeroed_to = to;
   }
 };
+// Where the next record goes: one record on, back to the start where a
+// record would not fit, as in a ring (a division per record instead cost
+// the round trip tens of nanoseconds).
+struct Place {
+  std::byte* start;
+  std::size_t step;  // 0: a fixed slot
+  std::size_t end;
+  std::size_t offset = 0;
+  std::byte* Current() const noexcept { return start + offset; }
+  void Advance() noexcept {
+    offset += step;
+    if (offset + step > end) offset = 0;
+  }
+};
 }  // namespace bare
 
 LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shape) {
@@ -899,30 +918,16 @@ LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shap
   SharedArea<std::byte> slots(2 * stride);
   std::byte* const ping_area = slots.get();
   std::byte* const pong_area = slots.get() + stride;
-  // Where the next record goes: one record on, back to the start where a
-  // record would not fit, as in a ring (a division per record instead cost
-  // the round trip tens of nanoseconds).
-  struct Place {
-    std::byte* start;
-    std::size_t step;  // 0: a fixed slot
-    std::size_t end;
-    std::size_t offset = 0;
-    std::byte* Current() const noexcept { return start + offset; }
-    void Advance() noexcept {
-      offset += step;
-      if (offset + step > end) offset = 0;
-    }
-  };
-  const Place first_ping{ping_area, advancing ? record_bytes : 0, stride};
-  const Place first_pong{pong_area, advancing ? record_bytes : 0, stride};
+  const bare::Place first_ping{ping_area, advancing ? record_bytes : 0, stride};
+  const bare::Place first_pong{pong_area, advancing ? record_bytes : 0, stride};
   SharedArea<LatencyArea> area;
   SharedArea<double> samples(config.iterations);
   const std::uint32_t pauses = ringlib::CircularBuffer::detail::PausesPerPoll();
   const pid_t ponger = Spawn([&] {
     PinTo(config.reader_cpu());
     std::vector<std::byte> message(std::max<std::size_t>(size, 8));
-    Place ping = first_ping;
-    Place pong = first_pong;
+    bare::Place ping = first_ping;
+    bare::Place pong = first_pong;
     bare::Preparer preparer;
     area->receivers_ready.fetch_add(1);
     for (std::uint64_t i = 1;; ++i) {
@@ -943,8 +948,8 @@ LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shap
     const std::uint64_t warmup = RoundTripWarmup(config, size);
     std::uint64_t recorded = 0;
     int status = 0;
-    Place ping = first_ping;
-    Place pong = first_pong;
+    bare::Place ping = first_ping;
+    bare::Place pong = first_pong;
     bare::Preparer preparer;
     for (std::uint64_t i = 1; i <= warmup + config.iterations; ++i) {
       // Stamped at both ends, so both parts of Store are checked.
@@ -954,7 +959,7 @@ LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shap
       bare::Store(ping.Current(), message.data(), size, i);
       // While it waits, as ringlib-prepared's sides call PrepareNext.
       if (prepare) {
-        Place next = ping;
+        bare::Place next = ping;
         next.Advance();
         preparer.After(next.start, next.offset, record_bytes, stride);
       }
@@ -980,6 +985,317 @@ LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shap
     return status;
   });
   CollectPingPong(config, pinger, ponger, *area.get(), samples.get(), result);
+  return result;
+}
+
+// ===================================================================== interleaved latency
+
+// The latency section measures each variant in its own minute, after the
+// atomic ping-pong it is divided by; on these VMs the host's state can
+// change in between (docs/benchmarks.md, "The host's slow phase"). Here one
+// pair of processes takes turns over the limit, the bare references and
+// ringlib in blocks of kInterleavedBlock round trips: one block of each leg
+// per cycle, the order reversed every other cycle, for a few seconds. A
+// block's figure is the mean of its middle half (robust, and finer than the
+// TSC's step). Every cycle is one comparison made within ~1 ms, so the
+// differences between legs hold whatever the host does between cycles;
+// the cycles are then grouped by their limit (the faster of the two atomic
+// ping-pongs in that cycle), because the host's states differ in kind, not
+// only in speed.
+constexpr std::uint64_t kInterleavedBlock = 200;
+enum Leg : std::size_t {
+  kLegAtomic,
+  kLegAtomicPause,
+  kLegBareSlot,
+  kLegBareRing,
+  kLegBareRingPrepared,
+  kLegRinglibSpin,
+  kLegRinglibPrepared,
+  kLegs
+};
+constexpr std::array<const char*, kLegs> kLegNames{
+    "atomic", "atomic-pause", "bare-slot", "bare-ring", "bare-ring-prepared", "ringlib-spin", "ringlib-prepared"};
+// Cycles are grouped by their limit: [kLimitEdges[i], kLimitEdges[i + 1]) ns.
+constexpr std::array<double, 6> kLimitEdges{0, 64, 128, 256, 512, 1e300};
+
+struct InterleavedGroup {
+  double from_ns = 0;
+  double to_ns = 0;  // kLimitEdges' last: no upper bound
+  std::uint64_t cycles = 0;
+  std::array<double, kLegs> median_ns{};  // over the group's cycles, each leg's block figure
+  // Medians over the group's cycles of the per-cycle ratio or difference.
+  double spin_over_limit = 0;
+  double prepared_over_limit = 0;
+  double bare_ring_over_limit = 0;
+  double spin_minus_bare_ns = 0;
+  double prepared_minus_bare_ns = 0;
+};
+
+struct InterleavedResult {
+  std::size_t size = 0;
+  std::uint64_t warmup_cycles = 0;
+  std::uint64_t cycles = 0;  // measured, after the warm-up
+  InterleavedGroup all;
+  std::vector<InterleavedGroup> groups;  // the non-empty ones, fastest limit first
+  std::string error;
+};
+
+struct InterleavedArea {
+  PaddedCounter ping[2];  // kLegAtomic, kLegAtomicPause
+  PaddedCounter pong[2];
+  LatencyArea sync;
+  std::uint64_t cycles = 0;  // recorded by the pinger
+};
+
+// Block b's leg: 0..kLegs-1, then kLegs-1..0, and again.
+std::size_t InterleavedLeg(std::uint64_t block) {
+  const std::size_t k = block % kLegs;
+  return (block / kLegs) % 2 == 0 ? k : kLegs - 1 - k;
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+
+// `per_cycle`: kLegs figures per cycle.
+InterleavedGroup SummarizeCycles(const std::vector<const double*>& per_cycle, double from_ns, double to_ns) {
+  InterleavedGroup g;
+  g.from_ns = from_ns;
+  g.to_ns = to_ns;
+  g.cycles = per_cycle.size();
+  std::vector<double> values(per_cycle.size());
+  auto median_of = [&](auto&& f) {
+    for (std::size_t i = 0; i < per_cycle.size(); ++i) values[i] = f(per_cycle[i]);
+    return Median(values);
+  };
+  for (std::size_t leg = 0; leg < kLegs; ++leg) g.median_ns[leg] = median_of([leg](const double* m) { return m[leg]; });
+  auto limit = [](const double* m) { return std::min(m[kLegAtomic], m[kLegAtomicPause]); };
+  g.spin_over_limit = median_of([&](const double* m) { return m[kLegRinglibSpin] / limit(m); });
+  g.prepared_over_limit = median_of([&](const double* m) { return m[kLegRinglibPrepared] / limit(m); });
+  g.bare_ring_over_limit = median_of([&](const double* m) { return m[kLegBareRing] / limit(m); });
+  g.spin_minus_bare_ns = median_of([](const double* m) { return m[kLegRinglibSpin] - m[kLegBareRing]; });
+  g.prepared_minus_bare_ns =
+      median_of([](const double* m) { return m[kLegRinglibPrepared] - m[kLegBareRingPrepared]; });
+  return g;
+}
+
+InterleavedResult Interleaved(const Config& config, std::size_t size) {
+  InterleavedResult result;
+  result.size = size;
+  const std::size_t record_bytes = ringlib::layout::AlignedRecordBytes(size);
+  if (record_bytes > config.capacity) {
+    result.error = "a " + std::to_string(record_bytes) + "-byte record does not fit a " +
+                   std::to_string(config.capacity) + "-byte ring (--capacity)";
+    return result;
+  }
+  ChannelSpec spec;
+  spec.mechanism = Mechanism::kRing;
+  spec.receivers = 1;
+  spec.max_message_bytes = std::max<std::size_t>(size, 8);
+  spec.ring_capacity_bytes = config.capacity;
+  spec.idle = ringlib::IdleStrategy::kBusySpin;
+  spec.tethered = false;
+  ChannelSpec prepared_spec = spec;
+  prepared_spec.prepare_next = true;
+  // ringlib's rings: there and back, plain and with PrepareNext. The
+  // channels remove their segments when they go out of scope, also when a
+  // child failed.
+  std::unique_ptr<Channel> spin_there = CreateChannel(spec);
+  std::unique_ptr<Channel> spin_back = CreateChannel(spec);
+  std::unique_ptr<Channel> prepared_there = CreateChannel(prepared_spec);
+  std::unique_ptr<Channel> prepared_back = CreateChannel(prepared_spec);
+  // The bare references' areas, as BareLatency's: a fixed slot each way
+  // (a page apart), and two rings of the capacity each way.
+  const std::size_t slot_stride = (record_bytes + 4095) / 4096 * 4096;
+  SharedArea<std::byte> slots(2 * slot_stride);
+  SharedArea<std::byte> rings(4 * config.capacity);
+  SharedArea<InterleavedArea> area;
+  // Warm-up: every ring once round (first touches of pages are faults).
+  result.warmup_cycles = config.capacity / record_bytes / kInterleavedBlock + 2;
+  const std::uint64_t max_cycles = config.quick ? 200 : 100000;
+  SharedArea<double> figures((result.warmup_cycles + max_cycles) * kLegs);
+  const std::uint32_t pauses = ringlib::CircularBuffer::detail::PausesPerPoll();
+  auto side = [&](bool pinger) {
+    return [&, pinger]() -> int {
+      PinTo(pinger ? config.writer_cpu() : config.reader_cpu());
+      try {
+        auto spin_sender = (pinger ? spin_there : spin_back)->OpenSender();
+        auto prepared_sender = (pinger ? prepared_there : prepared_back)->OpenSender();
+        area->sync.senders_ready.fetch_add(1, std::memory_order_acq_rel);
+        AwaitAtLeast(area->sync.senders_ready, 2, std::chrono::seconds(30), "senders");
+        auto spin_receiver = (pinger ? spin_back : spin_there)->OpenReceiver(0);
+        auto prepared_receiver = (pinger ? prepared_back : prepared_there)->OpenReceiver(0);
+        area->sync.receivers_ready.fetch_add(1, std::memory_order_acq_rel);
+        AwaitAtLeast(area->sync.receivers_ready, 2, std::chrono::seconds(30), "receivers");
+        auto& spin_out = dynamic_cast<RingSender&>(*spin_sender);
+        auto& spin_in = dynamic_cast<RingReceiver&>(*spin_receiver);
+        auto& prepared_out = dynamic_cast<RingSender&>(*prepared_sender);
+        auto& prepared_in = dynamic_cast<RingReceiver&>(*prepared_receiver);
+        // This side's places in the bare areas: it stores to `out`, awaits `in`.
+        std::byte* const slot_ping = slots.get();
+        std::byte* const slot_pong = slots.get() + slot_stride;
+        std::byte* const ring_ping = rings.get();
+        std::byte* const ring_pong = rings.get() + config.capacity;
+        std::byte* const prepared_ping = rings.get() + 2 * config.capacity;
+        std::byte* const prepared_pong = rings.get() + 3 * config.capacity;
+        bare::Place slot_out{pinger ? slot_ping : slot_pong, 0, slot_stride};
+        bare::Place slot_in{pinger ? slot_pong : slot_ping, 0, slot_stride};
+        bare::Place ring_out{pinger ? ring_ping : ring_pong, record_bytes, config.capacity};
+        bare::Place ring_in{pinger ? ring_pong : ring_ping, record_bytes, config.capacity};
+        bare::Place prepared_ring_out{pinger ? prepared_ping : prepared_pong, record_bytes, config.capacity};
+        bare::Place prepared_ring_in{pinger ? prepared_pong : prepared_ping, record_bytes, config.capacity};
+        bare::Preparer preparer;
+        PaddedCounter* const atomic_out = pinger ? area->ping : area->pong;
+        PaddedCounter* const atomic_in = pinger ? area->pong : area->ping;
+        std::array<std::uint64_t, kLegs> sequence{};
+        std::vector<std::byte> message(std::max<std::size_t>(size, 8));
+        std::vector<std::byte> reply(std::max<std::size_t>(size, 8));
+        // One leg's part of one round trip: the pinger sends `s` and awaits
+        // the echo, the ponger awaits `s` and echoes it. False: the ponger
+        // received the terminator.
+        auto bare_leg = [&](bare::Place& out, bare::Place& in, std::uint64_t s, bool prepare) {
+          if (pinger) {
+            bare::Store(out.Current(), message.data(), size, s);
+            if (prepare) {
+              bare::Place next = out;
+              next.Advance();
+              preparer.After(next.start, next.offset, record_bytes, next.end);
+            }
+            bare::Await(in.Current(), s, pauses);
+            std::memcpy(reply.data(), in.Current() + 8, size);
+          } else {
+            if (bare::Await(in.Current(), s, pauses) == kTerminator) return false;
+            std::memcpy(message.data(), in.Current() + 8, size);
+            bare::Store(out.Current(), message.data(), size, s);
+          }
+          out.Advance();
+          in.Advance();
+          if (!pinger && prepare) preparer.After(out.start, out.offset, record_bytes, out.end);
+          return true;
+        };
+        auto ring_leg = [&](RingSender& out, RingReceiver& in) {
+          if (pinger) {
+            out.Send(message.data(), size);
+            return in.Receive(reply.data(), reply.size()) == size;
+          }
+          const std::size_t n = in.Receive(message.data(), message.size());
+          std::uint64_t got;
+          std::memcpy(&got, message.data(), sizeof got);
+          if (got == kTerminator) return false;
+          out.Send(message.data(), n);
+          return true;
+        };
+        auto round_trip = [&](std::size_t leg) {
+          const std::uint64_t s = ++sequence[leg];
+          std::memcpy(message.data(), &s, sizeof s);  // the pinger's stamp; the ponger's is overwritten
+          switch (leg) {
+            case kLegAtomic:
+            case kLegAtomicPause: {
+              // Pairs: each store (release) with the peer's acquire load.
+              const std::uint32_t p = leg == kLegAtomic ? 0 : pauses;
+              if (pinger) atomic_out[leg].value.store(s, std::memory_order_release);
+              std::uint64_t seen;
+              while ((seen = atomic_in[leg].value.load(std::memory_order_acquire)) < s) CpuRelax(p);
+              if (!pinger) {
+                if (seen == kTerminator) return false;
+                atomic_out[leg].value.store(s, std::memory_order_release);
+              }
+              return true;
+            }
+            case kLegBareSlot: return bare_leg(slot_out, slot_in, s, false);
+            case kLegBareRing: return bare_leg(ring_out, ring_in, s, false);
+            case kLegBareRingPrepared: return bare_leg(prepared_ring_out, prepared_ring_in, s, true);
+            case kLegRinglibSpin: return ring_leg(spin_out, spin_in);
+            default: return ring_leg(prepared_out, prepared_in);
+          }
+        };
+        if (!pinger) {
+          for (std::uint64_t block = 0;; ++block) {
+            const std::size_t leg = InterleavedLeg(block);
+            for (std::uint64_t k = 0; k < kInterleavedBlock; ++k) {
+              if (!round_trip(leg)) return 0;
+            }
+          }
+        }
+        std::vector<double> samples(kInterleavedBlock);
+        std::uint64_t deadline_ns = ~std::uint64_t{0};
+        const auto seconds = config.quick ? 0.2 : config.interleaved_seconds;
+        std::uint64_t cycle = 0;
+        for (std::uint64_t block = 0;; ++block) {
+          const std::size_t leg = InterleavedLeg(block);
+          if (block % kLegs == 0) {
+            cycle = block / kLegs;
+            if (cycle == result.warmup_cycles) deadline_ns = NowNs() + static_cast<std::uint64_t>(seconds * 1e9);
+            if (cycle == result.warmup_cycles + max_cycles || NowNs() > deadline_ns) {
+              // The ponger awaits this block's leg: the terminator ends it.
+              std::memcpy(message.data(), &kTerminator, sizeof kTerminator);
+              switch (leg) {
+                case kLegAtomic:
+                case kLegAtomicPause: atomic_out[leg].value.store(kTerminator, std::memory_order_release); break;
+                case kLegBareSlot: bare::Store(slot_out.Current(), message.data(), size, kTerminator); break;
+                case kLegBareRing: bare::Store(ring_out.Current(), message.data(), size, kTerminator); break;
+                case kLegBareRingPrepared:
+                  bare::Store(prepared_ring_out.Current(), message.data(), size, kTerminator);
+                  break;
+                case kLegRinglibSpin: spin_out.Send(message.data(), size); break;
+                default: prepared_out.Send(message.data(), size); break;
+              }
+              break;
+            }
+          }
+          for (std::uint64_t k = 0; k < kInterleavedBlock; ++k) {
+            const std::uint64_t t0 = Tsc::Ticks();
+            const bool ok = round_trip(leg);
+            const std::uint64_t t1 = Tsc::Ticks();
+            std::uint64_t echoed = sequence[leg];
+            if (leg >= kLegBareSlot) std::memcpy(&echoed, reply.data(), sizeof echoed);
+            if (!ok || echoed != sequence[leg]) {
+              throw std::runtime_error(std::string(kLegNames[leg]) + ": wrong echo in cycle " +
+                                       std::to_string(cycle));
+            }
+            samples[k] = Tsc::ToNs(t1 - t0);
+          }
+          // The mean of the block's middle half.
+          std::sort(samples.begin(), samples.end());
+          double sum = 0;
+          for (std::uint64_t q = kInterleavedBlock / 4; q < 3 * kInterleavedBlock / 4; ++q) sum += samples[q];
+          figures[cycle * kLegs + leg] = sum / (kInterleavedBlock / 2);
+        }
+        area->cycles = cycle;
+      } catch (const std::exception& e) {
+        area->sync.Fail(e.what());
+        return 1;
+      }
+      return 0;
+    };
+  };
+  const pid_t pinger = Spawn(side(true));
+  const pid_t ponger = Spawn(side(false));
+  const std::string failure = ReapAll({pinger, ponger}, config.interleaved_seconds * 20 + 120);
+  if (area->sync.error[0] != 0) {
+    result.error = area->sync.error;
+  } else if (!failure.empty()) {
+    result.error = failure;
+  }
+  if (!result.error.empty()) return result;
+  std::vector<const double*> all;
+  for (std::uint64_t c = result.warmup_cycles; c < area->cycles; ++c) all.push_back(&figures[c * kLegs]);
+  result.cycles = all.size();
+  if (all.empty()) {
+    result.error = "no cycle after the warm-up";
+    return result;
+  }
+  result.all = SummarizeCycles(all, 0, kLimitEdges.back());
+  for (std::size_t i = 0; i + 1 < kLimitEdges.size(); ++i) {
+    std::vector<const double*> group;
+    for (const double* m : all) {
+      const double limit = std::min(m[kLegAtomic], m[kLegAtomicPause]);
+      if (limit >= kLimitEdges[i] && limit < kLimitEdges[i + 1]) group.push_back(m);
+    }
+    if (!group.empty()) result.groups.push_back(SummarizeCycles(group, kLimitEdges[i], kLimitEdges[i + 1]));
+  }
   return result;
 }
 
@@ -1325,6 +1641,7 @@ struct Results {
   std::vector<std::pair<std::size_t, double>> cross_core_write_bandwidth;  // writer side
   std::vector<ThroughputResult> throughput;
   std::vector<LatencyResult> latency;
+  std::vector<InterleavedResult> interleaved;
   std::vector<WriterCostResult> writer_cost;
   std::vector<IdleResult> idle;
   std::vector<ReplayResult> replay;
@@ -1688,6 +2005,45 @@ void PrintTable(const Config& config, const Results& r) {
     }
     std::printf("\n");
   }
+  if (!r.interleaved.empty()) {
+    std::printf("== Latency, interleaved: the legs take turns, %" PRIu64 " round trips at a time, in one pair of\n"
+                "   processes (ns). Each cycle runs one block of each leg; a block's figure is the mean of its\n"
+                "   middle half. Rows: the cycles grouped by their limit (the faster of the two atomic\n"
+                "   ping-pongs in that cycle), medians over the group's cycles; the ratios and differences are\n"
+                "   per cycle: spin = ringlib-spin, over the limit and minus bare-ring; prepared =\n"
+                "   ringlib-prepared, over the limit and minus bare-ring-prepared.\n",
+                kInterleavedBlock);
+    std::printf("%6s %-11s %7s %6s", "size", "limit", "cycles", "share");
+    for (const char* name : kLegNames) std::printf(" %*s", static_cast<int>(std::max<std::size_t>(std::strlen(name), 7)), name);
+    std::printf(" %10s %14s %9s %13s\n", "spin/limit", "prepared/limit", "spin-bare", "prepared-bare");
+    for (const auto& i : r.interleaved) {
+      if (!i.error.empty()) {
+        std::printf("%6zu FAILED: %s\n", i.size, i.error.c_str());
+        continue;
+      }
+      std::vector<const InterleavedGroup*> rows;
+      for (const auto& g : i.groups) rows.push_back(&g);
+      rows.push_back(&i.all);
+      for (const InterleavedGroup* g : rows) {
+        char limit[24];
+        if (g == &i.all) {
+          std::snprintf(limit, sizeof limit, "all");
+        } else if (g->to_ns >= kLimitEdges.back()) {
+          std::snprintf(limit, sizeof limit, ">= %.0f", g->from_ns);
+        } else {
+          std::snprintf(limit, sizeof limit, "%.0f-%.0f", g->from_ns, g->to_ns);
+        }
+        std::printf("%6zu %-11s %7" PRIu64 " %5.0f%%", i.size, limit, g->cycles,
+                    100.0 * static_cast<double>(g->cycles) / static_cast<double>(i.cycles));
+        for (std::size_t leg = 0; leg < kLegs; ++leg) {
+          std::printf(" %*.1f", static_cast<int>(std::max<std::size_t>(std::strlen(kLegNames[leg]), 7)), g->median_ns[leg]);
+        }
+        std::printf(" %10.3f %14.3f %9.1f %13.1f\n", g->spin_over_limit, g->prepared_over_limit, g->spin_minus_bare_ns,
+                    g->prepared_minus_bare_ns);
+      }
+    }
+    std::printf("\n");
+  }
   if (!r.writer_cost.empty()) {
     const int rounds = r.writer_cost.front().rounds;
     std::printf("== Writer cost: the writer's CPU time per Write of %zu B (median of %zu trials in %d round(s)\n"
@@ -1914,6 +2270,40 @@ std::string ToJson(const Config& config, const Results& r) {
     j.EndObject();
   }
   j.EndArray();
+  j.BeginArray("interleaved");
+  for (const auto& i : r.interleaved) {
+    j.BeginObject();
+    j.Field("size", std::uint64_t{i.size});
+    j.Field("ok", i.error.empty());
+    if (!i.error.empty()) j.Field("error", i.error);
+    j.Field("block_round_trips", kInterleavedBlock);
+    j.Field("warmup_cycles", i.warmup_cycles);
+    j.Field("cycles", i.cycles);
+    auto group = [&j, &i](const InterleavedGroup& g, std::string_view key) {
+      j.BeginObject(key);
+      j.Field("limit_from_ns", g.from_ns);
+      if (g.to_ns < kLimitEdges.back()) j.Field("limit_to_ns", g.to_ns);
+      j.Field("cycles", g.cycles);
+      j.Field("share", static_cast<double>(g.cycles) / static_cast<double>(std::max<std::uint64_t>(i.cycles, 1)));
+      j.BeginObject("median_ns");
+      for (std::size_t leg = 0; leg < kLegs; ++leg) j.Field(kLegNames[leg], g.median_ns[leg]);
+      j.EndObject();
+      j.Field("ringlib_spin_over_limit", g.spin_over_limit);
+      j.Field("ringlib_prepared_over_limit", g.prepared_over_limit);
+      j.Field("bare_ring_over_limit", g.bare_ring_over_limit);
+      j.Field("ringlib_spin_minus_bare_ring_ns", g.spin_minus_bare_ns);
+      j.Field("ringlib_prepared_minus_bare_ring_prepared_ns", g.prepared_minus_bare_ns);
+      j.EndObject();
+    };
+    if (i.error.empty()) {
+      group(i.all, "all");
+      j.BeginArray("groups");
+      for (const auto& g : i.groups) group(g, {});
+      j.EndArray();
+    }
+    j.EndObject();
+  }
+  j.EndArray();
   j.BeginArray("writer_cost");
   for (const auto& w : r.writer_cost) {
     j.BeginObject();
@@ -2134,6 +2524,17 @@ int Run(const Config& config) {
       }
     }
   }
+  if (config.Has("interleaved") && use_ring) {
+    for (std::size_t size : config.latency_sizes) {
+      Progress("interleaved latency: %zu B\n", size);
+      InterleavedResult i = Interleaved(config, size);
+      if (!i.error.empty()) {
+        r.failed = true;
+        Progress("  FAILED: %s\n", i.error.c_str());
+      }
+      r.interleaved.push_back(std::move(i));
+    }
+  }
   if (config.Has("writer") && use_ring) {
     const std::vector<std::tuple<std::string, int, int>> scenarios = {
         {"0 readers", 0, 0}, {"1 reader", 1, 0}, {"4 readers", 4, 0},
@@ -2230,7 +2631,9 @@ int main(int argc, char** argv) {
   app.add_option("--sections", config.sections,
                  "Sections to run, comma-separated (default: all): limit (atomic ping-pongs over one and two "
                  "lines, memcpy), throughput, latency (ping-pong; with ringlib also bare-slot, bare-ring and "
-                 "bare-ring-prepared), writer, idle, replay")
+                 "bare-ring-prepared), interleaved (the atomic ping-pongs, the bare references and ringlib's "
+                 "round trips taking turns, 200 round trips at a time, in one pair of processes), writer, idle, "
+                 "replay")
       ->delimiter(',');
   app.add_option("--mechanisms", config.mechanisms,
                  "ringlib pipe unix-seqpacket posix-mq boost-mq iceoryx (default: all)")
@@ -2243,6 +2646,8 @@ int main(int argc, char** argv) {
   app.add_option("--repeat", config.repeat, "Runs per throughput point and replay (the median is reported)");
   app.add_option("--iterations", config.iterations, "Round trips per latency point");
   app.add_option("--latency-max-seconds", config.latency_max_seconds, "Time cap per latency point");
+  app.add_option("--interleaved-seconds", config.interleaved_seconds,
+                 "Measuring time per size of the interleaved section (after a warm-up of one lap)");
   app.add_option("--idle-seconds", config.idle_seconds, "Waiting time per idle strategy");
   app.add_option("--capacity", config.capacity, "Ring capacity in bytes (a power of two)");
   app.add_option("--writer-cost-size", config.writer_cost_size, "Message size for the writer-cost section");
@@ -2296,6 +2701,11 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
+  }
+  if (!(config.interleaved_seconds > 0)) {
+    std::fprintf(stderr, "ring_bench: --interleaved-seconds: %g is not a positive number of seconds\n",
+                 config.interleaved_seconds);
+    return 2;
   }
   for (const auto& section : config.sections) {
     if (std::find(bench::Config::kSections.begin(), bench::Config::kSections.end(), section) ==
