@@ -1219,29 +1219,33 @@ InterleavedResult Interleaved(const Config& config, std::size_t size) {
             }
           }
         }
+        // Ends the ponger, which awaits the next round trip of `leg`.
+        auto terminate = [&](std::size_t leg) {
+          std::memcpy(message.data(), &kTerminator, sizeof kTerminator);
+          switch (leg) {
+            case kLegAtomic:
+            case kLegAtomicPause: atomic_out[leg].value.store(kTerminator, std::memory_order_release); break;
+            case kLegBareSlot: bare::Store(slot_out.Current(), message.data(), size, kTerminator); break;
+            case kLegBareRing: bare::Store(ring_out.Current(), message.data(), size, kTerminator); break;
+            case kLegBareRingPrepared:
+              bare::Store(prepared_ring_out.Current(), message.data(), size, kTerminator);
+              break;
+            case kLegRinglibSpin: spin_out.Send(message.data(), size); break;
+            default: prepared_out.Send(message.data(), size); break;
+          }
+        };
         std::vector<double> samples(kInterleavedBlock);
         std::uint64_t deadline_ns = ~std::uint64_t{0};
-        const auto seconds = config.quick ? 0.2 : config.interleaved_seconds;
         std::uint64_t cycle = 0;
         for (std::uint64_t block = 0;; ++block) {
           const std::size_t leg = InterleavedLeg(block);
           if (block % kLegs == 0) {
             cycle = block / kLegs;
-            if (cycle == result.warmup_cycles) deadline_ns = NowNs() + static_cast<std::uint64_t>(seconds * 1e9);
+            if (cycle == result.warmup_cycles) {
+              deadline_ns = NowNs() + static_cast<std::uint64_t>(config.interleaved_seconds * 1e9);
+            }
             if (cycle == result.warmup_cycles + max_cycles || NowNs() > deadline_ns) {
-              // The ponger awaits this block's leg: the terminator ends it.
-              std::memcpy(message.data(), &kTerminator, sizeof kTerminator);
-              switch (leg) {
-                case kLegAtomic:
-                case kLegAtomicPause: atomic_out[leg].value.store(kTerminator, std::memory_order_release); break;
-                case kLegBareSlot: bare::Store(slot_out.Current(), message.data(), size, kTerminator); break;
-                case kLegBareRing: bare::Store(ring_out.Current(), message.data(), size, kTerminator); break;
-                case kLegBareRingPrepared:
-                  bare::Store(prepared_ring_out.Current(), message.data(), size, kTerminator);
-                  break;
-                case kLegRinglibSpin: spin_out.Send(message.data(), size); break;
-                default: prepared_out.Send(message.data(), size); break;
-              }
+              terminate(leg);
               break;
             }
           }
@@ -1252,6 +1256,8 @@ InterleavedResult Interleaved(const Config& config, std::size_t size) {
             std::uint64_t echoed = sequence[leg];
             if (leg >= kLegBareSlot) std::memcpy(&echoed, reply.data(), sizeof echoed);
             if (!ok || echoed != sequence[leg]) {
+              // The ponger has echoed and awaits the next round trip.
+              terminate(k + 1 < kInterleavedBlock ? leg : InterleavedLeg(block + 1));
               throw std::runtime_error(std::string(kLegNames[leg]) + ": wrong echo in cycle " +
                                        std::to_string(cycle));
             }
@@ -2710,6 +2716,7 @@ int main(int argc, char** argv) {
     if (!app.count("--writer-cost-writes")) config.writer_cost_writes = 20000;
     if (!app.count("--capacity")) config.capacity = std::uint64_t{1} << 16;
     if (!app.count("--latency-max-seconds")) config.latency_max_seconds = 0.5;
+    if (!app.count("--interleaved-seconds")) config.interleaved_seconds = 0.2;
     if (!app.count("--replay-loops")) config.replay.loops = 1;
     if (!app.count("--repeat")) config.repeat = 1;
   }
