@@ -867,8 +867,7 @@ TEST(PrepareNext, LeavesNothingYetAndTheNextMessagesOfAnySizeIntact) {
 
 // The bytes PrepareNext zeroes lie after the writer's position: records
 // written but not yet read, by a reader up to a quarter of a ring behind
-// before each write, are never touched. (The reserve PrepareNext moves
-// then stays within a ring of that reader, which is not lapped either.)
+// before each write, are never touched, and that reader is not lapped.
 TEST(PrepareNext, NeverTouchesRecordsAReaderBehindHasNotRead) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall, 64));
@@ -895,6 +894,32 @@ TEST(PrepareNext, NeverTouchesRecordsAReaderBehindHasNotRead) {
   }
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
   EXPECT_EQ(reader.laps(), 0u);
+}
+
+// A request/response loop calls PrepareNext while its peer reads the
+// message just written. With messages of up to the ring's limit (half the
+// ring), the next record and the header word after it reach that message's
+// first line: PrepareNext must leave it, and the reader, alone (it once
+// moved the reserve over them, and the reader was reported lapped before
+// any Write had overwritten a byte it had not read). Every reserve-ahead
+// setting, every size from a quarter of the ring to the limit.
+TEST(PrepareNext, NeverLapsAReaderStillReadingTheLastMessage) {
+  for (const std::uint64_t reserve_ahead : {std::uint64_t{0}, std::uint64_t{40}, WriterOptions::kAutoReserveAhead}) {
+    SCOPED_TRACE("reserve_ahead_bytes " + std::to_string(reserve_ahead));
+    RingNameGuard ring;
+    Writer writer(ring.name(), Capacity(kSmall, reserve_ahead));
+    Reader reader(ring.name(), Reporting());
+    std::vector<std::byte> out(kSmall);
+    const std::size_t limit = writer.max_message_bytes();
+    for (std::uint32_t i = 0; i < 200; ++i) {
+      const std::size_t size = i % 2 == 0 ? limit : kSmall / 4 + (i * 97) % (limit - kSmall / 4);
+      const auto payload = Payload(size, static_cast<std::uint8_t>(i));
+      writer.Write(payload);
+      writer.PrepareNext(limit);
+      ASSERT_TRUE(ReadsExactly(reader, out, payload)) << "message " << i << " of " << size << " bytes";
+    }
+    EXPECT_EQ(reader.laps(), 0u);
+  }
 }
 
 // Between Claim() and Commit() the claimed record is the next one: PrepareNext

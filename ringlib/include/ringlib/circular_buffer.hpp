@@ -478,13 +478,15 @@ class Writer : public IWrapper {
   // trips took 1.6 and 2.0 x as long with it. Not for a loop that writes
   // back to back: zeroing stores every byte twice. Never waits, makes no
   // system call, does nothing between Claim() and Commit(). It zeroes only
-  // bytes the writer may overwrite anyway, with plain stores after the
-  // reserve store [R1] that covers them, as ZeroAhead after a commit (a
-  // reader that reads one is a lap behind, and [R2] reports it lapped). In
-  // the default mode it first moves the reserve over them, as the next
-  // Write would (a reader a ring behind may be reported lapped a record
-  // earlier); in tethered mode, where moving the reserve may wait, it stops
-  // at the reserve already published.
+  // bytes the reserve already published covers, with plain stores after
+  // the reserve store [R1], as ZeroAhead after a commit (a reader that reads
+  // one is a lap behind, and [R2] reports it lapped). It never moves the
+  // reserve, so it laps no reader the writes have not lapped: with messages
+  // near the ring's limit (half the ring) the next record reaches the last
+  // one, which the other side of a request/response loop is still reading
+  // (moving the reserve there reported it lapped). What the published
+  // reserve does not cover yet (reserve_ahead_bytes past the last write's
+  // end; none with 0) is left to the next Write.
   void PrepareNext(std::size_t payload_bytes) noexcept {
     if (claim_open_) return;
     const std::uint64_t record_bytes =
@@ -492,8 +494,7 @@ class Writer : public IWrapper {
     // The next record and the header word after it.
     const std::uint64_t end = position_ + record_bytes + layout::kRecordHeaderBytes;
     if (end <= zeroed_to_) return;
-    if (!tethered_) EnsureReserved(end);
-    ZeroAhead(position_, record_bytes);
+    ZeroAhead(position_, record_bytes);  // up to the published reserve at most
   }
 
   // Marks the stream closed (readers drain, then see kWriterClosed) and wakes
