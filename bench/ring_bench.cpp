@@ -863,24 +863,6 @@ inline std::uint64_t Await(std::byte* record, std::uint64_t at_least, std::uint3
   }
   return seen;
 }
-// Writer::PrepareNext's zeroing for a ring of records that start at offset
-// 0 and never wrap: whole lines from the word after the next record's
-// header (at `next`) to the line that holds the word after that record,
-// not past `end`, none twice (ZeroAhead's bytes, with its memset per line).
-struct Preparer {
-  std::size_t zeroed_to = 0;  // offset up to which this lap's bytes are zero
-  void After(std::byte* ring, std::size_t next, std::size_t record_bytes, std::size_t end) noexcept {
-    constexpr std::size_t kLine = 64;
-    std::size_t from = next + 8;
-    const std::size_t to = std::min((next + record_bytes + 8 + kLine - 1) & ~(kLine - 1), end);
-    if (zeroed_to > from && zeroed_to <= to) from = zeroed_to;  // a lap ago's zeroed_to is past `to`
-    std::size_t at = from;
-    for (; at < to && (at & (kLine - 1)) != 0; at += 8) std::memset(ring + at, 0, 8);
-    for (; at + kLine <= to; at += kLine) std::memset(ring + at, 0, kLine);
-    for (; at < to; at += 8) std::memset(ring + at, 0, 8);
-    zeroed_to = to;
-  }
-};
 // Where the next record goes: one record on, back to the start where a
 // record would not fit, as in a ring (a division per record instead cost
 // the round trip tens of nanoseconds).
@@ -895,7 +877,42 @@ struct Place {
     if (offset + step > end) offset = 0;
   }
 };
+// Writer::PrepareNext's zeroing for a ring of records that start at offset
+// 0 and never wrap, called after each store: whole lines from the word
+// after the next record's header to the line that holds the word after
+// that record, not past the end of the ring nor into the record just
+// stored (which the peer may still be reading: with records of half the
+// ring, the word after the next one is its header), none twice
+// (ZeroAhead's bytes, with its memset per line).
+struct Preparer {
+  std::size_t zeroed_to = 0;  // offset up to which this lap's bytes are zero
+  void After(const Place& stored) noexcept {
+    constexpr std::size_t kLine = 64;
+    Place next = stored;
+    next.Advance();
+    std::size_t from = next.offset + 8;
+    std::size_t to = std::min((next.offset + next.step + 8 + kLine - 1) & ~(kLine - 1), next.end);
+    if (stored.offset > next.offset) to = std::min(to, stored.offset);
+    if (zeroed_to > from && zeroed_to <= to) from = zeroed_to;  // a lap ago's zeroed_to is past `to`
+    std::size_t at = from;
+    for (; at < to && (at & (kLine - 1)) != 0; at += 8) std::memset(next.start + at, 0, 8);
+    for (; at + kLine <= to; at += kLine) std::memset(next.start + at, 0, kLine);
+    for (; at < to; at += 8) std::memset(next.start + at, 0, 8);
+    zeroed_to = to;
+  }
+};
 }  // namespace bare
+
+// "" when a ring of --capacity takes messages of `size` bytes, else why not.
+// The bare rings keep ringlib's limit (half the capacity): with larger
+// records the next one would start where the current one lies, and the
+// prepared ring would zero a record before the peer had read it.
+std::string RingTooSmall(const Config& config, std::size_t size) {
+  const std::uint64_t most = ringlib::layout::MaxMessageBytes(config.capacity);
+  if (size <= most) return "";
+  return "a " + std::to_string(size) + "-byte message is more than a " + std::to_string(config.capacity) +
+         "-byte ring takes (at most " + std::to_string(most) + " bytes, half the capacity; see --capacity)";
+}
 
 LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shape) {
   const bool advancing = shape != BareShape::kSlot;
@@ -909,10 +926,9 @@ LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shap
                                  "each side zeroing its next record's lines as PrepareNext"
                                : "reference: ringlib's records through a ring, without its protocol";
   const std::size_t record_bytes = ringlib::layout::AlignedRecordBytes(size);
-  if (advancing && record_bytes > config.capacity) {
-    result.error = "a " + std::to_string(record_bytes) + "-byte record does not fit a " +
-                   std::to_string(config.capacity) + "-byte ring (--capacity)";
-    return result;
+  if (advancing) {
+    result.error = RingTooSmall(config, size);
+    if (!result.error.empty()) return result;
   }
   const std::size_t stride = advancing ? config.capacity : (record_bytes + 4095) / 4096 * 4096;
   SharedArea<std::byte> slots(2 * stride);
@@ -934,9 +950,9 @@ LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shap
       if (bare::Await(ping.Current(), i, pauses) == kTerminator) return 0;
       std::memcpy(message.data(), ping.Current() + 8, size);
       bare::Store(pong.Current(), message.data(), size, i);
+      if (prepare) preparer.After(pong);
       ping.Advance();
       pong.Advance();
-      if (prepare) preparer.After(pong.start, pong.offset, record_bytes, stride);
     }
   });
   const pid_t pinger = Spawn([&] {
@@ -958,11 +974,7 @@ LatencyResult BareLatency(const Config& config, std::size_t size, BareShape shap
       const std::uint64_t t0 = Tsc::Ticks();
       bare::Store(ping.Current(), message.data(), size, i);
       // While it waits, as ringlib-prepared's sides call PrepareNext.
-      if (prepare) {
-        bare::Place next = ping;
-        next.Advance();
-        preparer.After(next.start, next.offset, record_bytes, stride);
-      }
+      if (prepare) preparer.After(ping);
       bare::Await(pong.Current(), i, pauses);
       std::memcpy(reply.data(), pong.Current() + 8, size);
       const std::uint64_t t1 = Tsc::Ticks();
@@ -1085,11 +1097,8 @@ InterleavedResult Interleaved(const Config& config, std::size_t size) {
   InterleavedResult result;
   result.size = size;
   const std::size_t record_bytes = ringlib::layout::AlignedRecordBytes(size);
-  if (record_bytes > config.capacity) {
-    result.error = "a " + std::to_string(record_bytes) + "-byte record does not fit a " +
-                   std::to_string(config.capacity) + "-byte ring (--capacity)";
-    return result;
-  }
+  result.error = RingTooSmall(config, size);
+  if (!result.error.empty()) return result;
   ChannelSpec spec;
   spec.mechanism = Mechanism::kRing;
   spec.receivers = 1;
@@ -1158,21 +1167,17 @@ InterleavedResult Interleaved(const Config& config, std::size_t size) {
         auto bare_leg = [&](bare::Place& out, bare::Place& in, std::uint64_t s, bool prepare) {
           if (pinger) {
             bare::Store(out.Current(), message.data(), size, s);
-            if (prepare) {
-              bare::Place next = out;
-              next.Advance();
-              preparer.After(next.start, next.offset, record_bytes, next.end);
-            }
+            if (prepare) preparer.After(out);
             bare::Await(in.Current(), s, pauses);
             std::memcpy(reply.data(), in.Current() + 8, size);
           } else {
             if (bare::Await(in.Current(), s, pauses) == kTerminator) return false;
             std::memcpy(message.data(), in.Current() + 8, size);
             bare::Store(out.Current(), message.data(), size, s);
+            if (prepare) preparer.After(out);
           }
           out.Advance();
           in.Advance();
-          if (!pinger && prepare) preparer.After(out.start, out.offset, record_bytes, out.end);
           return true;
         };
         auto ring_leg = [&](RingSender& out, RingReceiver& in) {
