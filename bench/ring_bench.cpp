@@ -1038,7 +1038,6 @@ struct InterleavedGroup {
   // Medians over the group's cycles of the per-cycle ratio or difference.
   double spin_over_limit = 0;
   double prepared_over_limit = 0;
-  double bare_ring_over_limit = 0;
   double spin_minus_bare_ns = 0;
   double prepared_minus_bare_ns = 0;
 };
@@ -1071,6 +1070,10 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// A cycle's limit: the faster of its two atomic ping-pongs (`m`: the
+// cycle's kLegs figures), as the latency section's adjacent limit.
+double CycleLimit(const double* m) { return std::min(m[kLegAtomic], m[kLegAtomicPause]); }
+
 // `per_cycle`: kLegs figures per cycle.
 InterleavedGroup SummarizeCycles(const std::vector<const double*>& per_cycle, double from_ns, double to_ns) {
   InterleavedGroup g;
@@ -1083,10 +1086,8 @@ InterleavedGroup SummarizeCycles(const std::vector<const double*>& per_cycle, do
     return Median(values);
   };
   for (std::size_t leg = 0; leg < kLegs; ++leg) g.median_ns[leg] = median_of([leg](const double* m) { return m[leg]; });
-  auto limit = [](const double* m) { return std::min(m[kLegAtomic], m[kLegAtomicPause]); };
-  g.spin_over_limit = median_of([&](const double* m) { return m[kLegRinglibSpin] / limit(m); });
-  g.prepared_over_limit = median_of([&](const double* m) { return m[kLegRinglibPrepared] / limit(m); });
-  g.bare_ring_over_limit = median_of([&](const double* m) { return m[kLegBareRing] / limit(m); });
+  g.spin_over_limit = median_of([](const double* m) { return m[kLegRinglibSpin] / CycleLimit(m); });
+  g.prepared_over_limit = median_of([](const double* m) { return m[kLegRinglibPrepared] / CycleLimit(m); });
   g.spin_minus_bare_ns = median_of([](const double* m) { return m[kLegRinglibSpin] - m[kLegBareRing]; });
   g.prepared_minus_bare_ns =
       median_of([](const double* m) { return m[kLegRinglibPrepared] - m[kLegBareRingPrepared]; });
@@ -1302,8 +1303,7 @@ InterleavedResult Interleaved(const Config& config, std::size_t size) {
   for (std::size_t i = 0; i + 1 < kLimitEdges.size(); ++i) {
     std::vector<const double*> group;
     for (const double* m : all) {
-      const double limit = std::min(m[kLegAtomic], m[kLegAtomicPause]);
-      if (limit >= kLimitEdges[i] && limit < kLimitEdges[i + 1]) group.push_back(m);
+      if (CycleLimit(m) >= kLimitEdges[i] && CycleLimit(m) < kLimitEdges[i + 1]) group.push_back(m);
     }
     if (!group.empty()) result.groups.push_back(SummarizeCycles(group, kLimitEdges[i], kLimitEdges[i + 1]));
   }
@@ -2326,7 +2326,6 @@ std::string ToJson(const Config& config, const Results& r) {
       j.EndObject();
       j.Field("ringlib_spin_over_limit", g.spin_over_limit);
       j.Field("ringlib_prepared_over_limit", g.prepared_over_limit);
-      j.Field("bare_ring_over_limit", g.bare_ring_over_limit);
       j.Field("ringlib_spin_minus_bare_ring_ns", g.spin_minus_bare_ns);
       j.Field("ringlib_prepared_minus_bare_ring_prepared_ns", g.prepared_minus_bare_ns);
       j.EndObject();
