@@ -38,6 +38,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -264,15 +265,87 @@ inline void AcquireFenceBeforeReserve() noexcept {
   std::atomic_thread_fence(std::memory_order_acquire);
 #endif
 }
-// 8 to 64 bytes in 8-byte words, inline (CopyToRing's and CopyFromRing's
-// word copies). The last word may overlap the one before it and stays
-// inside the n bytes.
-inline void CopyWords(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
-  const std::size_t last = n - 8;
-  std::size_t i = 0;
-#pragma GCC unroll 8
-  for (; i < last; i += 8) std::memcpy(dst + i, src + i, 8);
-  std::memcpy(dst + last, src + last, 8);
+// Payloads of up to 64 bytes are copied in 8-byte words at offsets 0, 8,
+// 16, ... that do not depend on the length: the loop's length checks are
+// branches, which the CPU predicts and runs ahead of. A copy whose
+// addresses are computed from the length (an overlapping last word at
+// n - 8, or the library memcpy, which does that for its tails) cannot
+// start before the length is known, and the reader learns it from the
+// header word it was polling, which arrives from the writer's core with
+// the message. 8-byte round trips on the Zen 4 VM, in the same runs
+// (ring_bench's interleaved section, old and new copies in alternate
+// blocks): 1.24 -> 1.08 x the atomic ping-pong, and the bare reference's
+// 0.99 (docs/benchmarks.md, "Copies whose addresses do not wait for the
+// header"). The tail of a length that is not a multiple of 8 lies inside
+// the record (records are 8-byte aligned and padded), so the reader loads
+// it as a whole word and stores only the message's bytes; the writer
+// assembles it from the caller's bytes and stores the whole word (its
+// unused bytes are the record's padding, zero).
+inline constexpr std::size_t kWordCopyMaxBytes = 64;
+// One word through a register. The copy loops below are unrolled
+// (#pragma GCC unroll: one guarded copy per word, no vectorised path with
+// its alignment checks; 1-3 ns less per 8-byte round trip than the
+// compiler's own choice, three runs of the interleaved section), and GCC
+// then warns (-Warray-bounds, -Wstringop-overflow) that a caller's 8-byte
+// buffer would be overrun by a copy guarded by n >= 16, which never runs
+// there: silenced for this function only.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
+inline void CopyWord(std::byte* dst, const std::byte* src) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, src, 8);
+  std::memcpy(dst, &w, 8);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+// The low `k` (1 to 7) bytes of `w`, stored at `dst` in memory order.
+inline void StoreLowBytes(std::byte* dst, std::uint64_t w, std::size_t k) noexcept {
+  if constexpr (std::endian::native == std::endian::little) {
+    if ((k & 4) != 0) {
+      const auto v = static_cast<std::uint32_t>(w);
+      std::memcpy(dst, &v, 4);
+      dst += 4;
+      w >>= 32;
+    }
+    if ((k & 2) != 0) {
+      const auto v = static_cast<std::uint16_t>(w);
+      std::memcpy(dst, &v, 2);
+      dst += 2;
+      w >>= 16;
+    }
+    if ((k & 1) != 0) *dst = static_cast<std::byte>(w);
+  } else {
+    std::memcpy(dst, &w, k);
+  }
+}
+// The `k` (1 to 7) bytes at `src` as the first bytes of a word, zero after.
+inline std::uint64_t LoadLowBytes(const std::byte* src, std::size_t k) noexcept {
+  std::uint64_t w = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    unsigned shift = 0;
+    if ((k & 4) != 0) {
+      std::uint32_t v;
+      std::memcpy(&v, src, 4);
+      w = v;
+      src += 4;
+      shift = 32;
+    }
+    if ((k & 2) != 0) {
+      std::uint16_t v;
+      std::memcpy(&v, src, 2);
+      w |= std::uint64_t{v} << shift;
+      src += 2;
+      shift += 16;
+    }
+    if ((k & 1) != 0) w |= std::uint64_t{static_cast<std::uint8_t>(*src)} << shift;
+  } else {
+    std::memcpy(&w, src, k);
+  }
+  return w;
 }
 inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
 #if RINGLIB_TSAN
@@ -287,42 +360,30 @@ inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) no
     std::memcpy(dst + i, &w, n - i);
   }
 #else
-  // 41 to 64 bytes: 8-byte words, as CopyToRing's, inline. On the Zen 4
-  // VM the two 32-byte copies below cost the 48-64 byte round trip: p50
-  // medians of ringlib-prepared, 64 B 157.3 -> 123.8 and 159.3 -> 126.7
-  // ns, 48 B 146.7 -> 117.5 and 134.9 -> 128.8 (two series of 8
-  // alternated rounds). Throughput at 48-64 B moved both ways in three
-  // series (64 B, 1 reader: -4, -11, +4 %), no consistent change;
-  // docs/benchmarks.md, "The reader copies 41-64 bytes in words".
-  if (n > 40 && n <= 64) {
-    CopyWords(dst, src, n);
-    return;
-  }
-  // 32 to 40 bytes: two overlapping 32-byte copies, inline, instead of a
-  // call into the library memcpy and its size dispatch. Alternated with the
-  // call in ring_bench's 1-reader throughput on the Xeon VM (3-9 rounds, M
-  // messages/s): 40 B 166-168 -> 188-199, 48 B 156-167 -> 174-212 and 64 B
-  // 116-145 -> 139-173 in every round; 32 B 166-190 -> 170-195, within the
-  // noise. Word copies were slower there at 32 B (132-150 M/s), so 32-40
-  // bytes keep this copy; two 16-byte copies at 24 B were no faster.
-  if (n >= 32 && n <= 40) {
-    std::memcpy(dst, src, 32);
-    std::memcpy(dst + n - 32, src + n - 32, 32);
+  if (n <= kWordCopyMaxBytes) {
+    std::size_t i = 0;
+#pragma GCC unroll 8
+    for (; i + 8 <= n; i += 8) CopyWord(dst + i, src + i);
+    if (i < n) {
+      std::uint64_t w;
+      std::memcpy(&w, src + i, 8);  // inside the record: it is padded to 8 bytes
+      StoreLowBytes(dst + i, w, n - i);
+    }
     return;
   }
   std::memcpy(dst, src, n);
 #endif
 }
 // Write()'s copy into its record (and, under TSan, Commit()'s from staging).
-// In normal builds payloads of 8 to 64 bytes are copied in 8-byte words: a
-// wider load that spans a fresh narrower store to the caller's buffer (a
-// sequence number stamped just before Write, say) cannot take its bytes
-// from the store buffer, and waits until that store and every store before
-// it, the last message's ring stores included, reach the cache. With a
-// reader on another core holding those lines, that serialised the writer:
-// two processes, 32-byte messages stamped with a sequence number, one
-// tethered reader, 41-72 M/s with memcpy against 94-109 M/s with words
-// (three runs each).
+// Besides the addresses (above), 8-byte words matter here: a wider load
+// that spans a fresh narrower store to the caller's buffer (a sequence
+// number stamped just before Write, say) cannot take its bytes from the
+// store buffer, and waits until that store and every store before it, the
+// last message's ring stores included, reach the cache. With a reader on
+// another core holding those lines, that serialised the writer: two
+// processes, 32-byte messages stamped with a sequence number, one tethered
+// reader, 41-72 M/s with memcpy against 94-109 M/s with words (three runs
+// each).
 inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
 #if RINGLIB_TSAN
   auto* words = reinterpret_cast<std::uint64_t*>(dst);
@@ -338,11 +399,17 @@ inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noex
     std::atomic_ref<std::uint64_t>(words[i / 8]).store(w, kTsanCopyStore);
   }
 #else
-  if (n >= 8 && n <= 64) {
-    CopyWords(dst, src, n);
+  if (n <= kWordCopyMaxBytes) {
+    std::size_t i = 0;
+#pragma GCC unroll 8
+    for (; i + 8 <= n; i += 8) CopyWord(dst + i, src + i);
+    if (i < n) {
+      const std::uint64_t w = LoadLowBytes(src + i, n - i);  // never past the caller's n bytes
+      std::memcpy(dst + i, &w, 8);
+    }
     return;
   }
-  if (n != 0) std::memcpy(dst, src, n);
+  std::memcpy(dst, src, n);
 #endif
 }
 inline std::uint64_t LoadWord(std::byte* at) noexcept {
