@@ -266,29 +266,27 @@ inline void AcquireFenceBeforeReserve() noexcept {
 #endif
 }
 // Payloads of up to 64 bytes are copied in 8-byte words at offsets 0, 8,
-// 16, ... that do not depend on the length: the loop's length checks are
+// 16, ... that do not depend on the length: the length only decides
 // branches, which the CPU predicts and runs ahead of. A copy whose
 // addresses are computed from the length (an overlapping last word at
 // n - 8, or the library memcpy, which does that for its tails) cannot
 // start before the length is known, and the reader learns it from the
 // header word it was polling, which arrives from the writer's core with
-// the message. 8-byte round trips on the Zen 4 VM, in the same runs
-// (ring_bench's interleaved section, old and new copies in alternate
-// blocks): 1.24 -> 1.08 x the atomic ping-pong, and the bare reference's
-// 0.99 (docs/benchmarks.md, "Copies whose addresses do not wait for the
-// header"). The tail of a length that is not a multiple of 8 lies inside
-// the record (records are 8-byte aligned and padded), so the reader loads
-// it as a whole word and stores only the message's bytes; the writer
-// assembles it from the caller's bytes and stores the whole word (its
-// unused bytes are the record's padding, zero).
+// the message. 8-byte round trips on the Zen 4 VM, old and new copies in
+// alternate blocks of the same runs (ring_bench's interleaved section, 4
+// runs): 1.37-1.46 -> 1.25-1.32 x the atomic ping-pong (the bare
+// reference: 1.05-1.14); 12, 20 and 44 bytes 7-11 ns less, 64 bytes 6-9
+// (docs/benchmarks.md, "Copies whose addresses do not wait for the
+// header"). The last partial word of a length that is not a multiple of 8
+// lies inside the record (records are 8-byte aligned and padded), so the
+// reader loads it whole and stores only the message's bytes; the writer
+// assembles it from the caller's bytes and stores it whole (its unused
+// bytes are the record's padding, zero).
 inline constexpr std::size_t kWordCopyMaxBytes = 64;
-// One word through a register. The copy loops below are unrolled
-// (#pragma GCC unroll: one guarded copy per word, no vectorised path with
-// its alignment checks; 1-3 ns less per 8-byte round trip than the
-// compiler's own choice, three runs of the interleaved section), and GCC
-// then warns (-Warray-bounds, -Wstringop-overflow) that a caller's 8-byte
-// buffer would be overrun by a copy guarded by n >= 16, which never runs
-// there: silenced for this function only.
+// One word through a register. From here to CopyFromRing, GCC warns
+// (-Warray-bounds, -Wstringop-overflow) that a caller's small buffer would
+// be overrun by copies guarded by a larger n, which never run there:
+// silenced for these helpers only.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Warray-bounds"
@@ -299,9 +297,6 @@ inline void CopyWord(std::byte* dst, const std::byte* src) noexcept {
   std::memcpy(&w, src, 8);
   std::memcpy(dst, &w, 8);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 // The low `k` (1 to 7) bytes of `w`, stored at `dst` in memory order.
 inline void StoreLowBytes(std::byte* dst, std::uint64_t w, std::size_t k) noexcept {
   if constexpr (std::endian::native == std::endian::little) {
@@ -347,6 +342,40 @@ inline std::uint64_t LoadLowBytes(const std::byte* src, std::size_t k) noexcept 
   }
   return w;
 }
+// The words of an n-byte payload (n <= kWordCopyMaxBytes) from byte
+// `kOffset` on: one branch per word, each copy at a constant offset, so
+// even the last partial word's address is not computed from n (a loop's
+// would be: GCC derives its index from n). Against the unrolled loop in
+// the same runs: 1-5 ns less per round trip at 8, 12 and 20 bytes, 1 ns
+// more at 64.
+template <std::size_t kOffset>
+inline void CopyWordsFromRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
+  if constexpr (kOffset < kWordCopyMaxBytes) {
+    if (n >= kOffset + 8) {
+      CopyWord(dst + kOffset, src + kOffset);
+      CopyWordsFromRing<kOffset + 8>(dst, src, n);
+    } else if (n > kOffset) {
+      std::uint64_t w;
+      std::memcpy(&w, src + kOffset, 8);  // inside the record: it is padded to 8 bytes
+      StoreLowBytes(dst + kOffset, w, n - kOffset);
+    }
+  }
+}
+template <std::size_t kOffset>
+inline void CopyWordsToRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
+  if constexpr (kOffset < kWordCopyMaxBytes) {
+    if (n >= kOffset + 8) {
+      CopyWord(dst + kOffset, src + kOffset);
+      CopyWordsToRing<kOffset + 8>(dst, src, n);
+    } else if (n > kOffset) {
+      const std::uint64_t w = LoadLowBytes(src + kOffset, n - kOffset);  // never past the caller's n bytes
+      std::memcpy(dst + kOffset, &w, 8);
+    }
+  }
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) noexcept {
 #if RINGLIB_TSAN
   auto* words = reinterpret_cast<std::uint64_t*>(const_cast<std::byte*>(src));
@@ -361,14 +390,7 @@ inline void CopyFromRing(std::byte* dst, const std::byte* src, std::size_t n) no
   }
 #else
   if (n <= kWordCopyMaxBytes) {
-    std::size_t i = 0;
-#pragma GCC unroll 8
-    for (; i + 8 <= n; i += 8) CopyWord(dst + i, src + i);
-    if (i < n) {
-      std::uint64_t w;
-      std::memcpy(&w, src + i, 8);  // inside the record: it is padded to 8 bytes
-      StoreLowBytes(dst + i, w, n - i);
-    }
+    CopyWordsFromRing<0>(dst, src, n);
     return;
   }
   std::memcpy(dst, src, n);
@@ -400,13 +422,7 @@ inline void CopyToRing(std::byte* dst, const std::byte* src, std::size_t n) noex
   }
 #else
   if (n <= kWordCopyMaxBytes) {
-    std::size_t i = 0;
-#pragma GCC unroll 8
-    for (; i + 8 <= n; i += 8) CopyWord(dst + i, src + i);
-    if (i < n) {
-      const std::uint64_t w = LoadLowBytes(src + i, n - i);  // never past the caller's n bytes
-      std::memcpy(dst + i, &w, 8);
-    }
+    CopyWordsToRing<0>(dst, src, n);
     return;
   }
   std::memcpy(dst, src, n);
