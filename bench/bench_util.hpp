@@ -11,9 +11,11 @@
 #include <x86intrin.h>
 
 #include <algorithm>
-#include <cmath>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -217,6 +219,60 @@ class PollBackoff {
  private:
   std::chrono::microseconds delay_{100};
 };
+
+// Waits for all children. The first failure ends the measurement: the other
+// children are killed then rather than left to the deadline, since one may
+// wait for the failed one forever (a ponger whose pinger threw never gets
+// the terminator; it used to hold the run for the whole timeout, minutes).
+// Whatever still runs at the deadline is killed too. Returns a description
+// of the first failure (the cause; the kills it led to are not reported),
+// or "" when all exited 0.
+inline std::string ReapAll(const std::vector<pid_t>& pids, double timeout_seconds) {
+  std::string failure;
+  const std::uint64_t deadline = NowNs() + static_cast<std::uint64_t>(timeout_seconds * 1e9);
+  std::vector<bool> done(pids.size(), false);
+  std::size_t remaining = pids.size();
+  const auto kill_remaining = [&] {
+    for (std::size_t i = 0; i < pids.size(); ++i) {
+      if (done[i]) continue;
+      ::kill(pids[i], SIGKILL);
+      while (::waitpid(pids[i], nullptr, 0) < 0 && errno == EINTR) {
+      }
+      done[i] = true;
+    }
+    remaining = 0;
+  };
+  PollBackoff backoff;
+  while (remaining > 0) {
+    for (std::size_t i = 0; i < pids.size(); ++i) {
+      if (done[i]) continue;
+      int status = 0;
+      const pid_t r = ::waitpid(pids[i], &status, WNOHANG);
+      if (r == 0 || (r < 0 && errno == EINTR)) continue;
+      done[i] = true;
+      --remaining;
+      ChildExit exit;
+      exit.status = status;
+      if (r < 0) {
+        if (failure.empty()) failure = "child " + std::to_string(i) + ": waitpid: " + std::strerror(errno);
+      } else if (!exit.ok() && failure.empty()) {
+        failure = "child " + std::to_string(i) + ": " + exit.Describe();
+      }
+    }
+    if (remaining == 0) break;
+    if (!failure.empty()) {
+      kill_remaining();
+      break;
+    }
+    if (NowNs() > deadline) {
+      kill_remaining();
+      failure = "timed out after " + std::to_string(timeout_seconds) + " s; children killed";
+      break;
+    }
+    backoff.Sleep();
+  }
+  return failure;
+}
 
 // Waits until `flag` reaches `value` (children signalling readiness), or
 // throws after `timeout`.

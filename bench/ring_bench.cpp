@@ -108,43 +108,6 @@ void CopyText(char* out, std::size_t capacity, const std::string& text) {
   std::snprintf(out, capacity, "%s", text.c_str());
 }
 
-// Waits for all children; kills whatever is still running at the deadline.
-// Returns a description of the first failure, or "" when all exited 0.
-std::string ReapAll(const std::vector<pid_t>& pids, double timeout_seconds) {
-  std::string failure;
-  const std::uint64_t deadline = NowNs() + static_cast<std::uint64_t>(timeout_seconds * 1e9);
-  std::vector<bool> done(pids.size(), false);
-  std::size_t remaining = pids.size();
-  PollBackoff backoff;
-  while (remaining > 0) {
-    for (std::size_t i = 0; i < pids.size(); ++i) {
-      if (done[i]) continue;
-      int status = 0;
-      const pid_t r = ::waitpid(pids[i], &status, WNOHANG);
-      if (r == pids[i]) {
-        done[i] = true;
-        --remaining;
-        ChildExit exit;
-        exit.status = status;
-        if (!exit.ok() && failure.empty()) failure = "child " + std::to_string(i) + ": " + exit.Describe();
-      }
-    }
-    if (remaining == 0) break;
-    if (NowNs() > deadline) {
-      for (std::size_t i = 0; i < pids.size(); ++i) {
-        if (!done[i]) {
-          ::kill(pids[i], SIGKILL);
-          ::waitpid(pids[i], nullptr, 0);
-        }
-      }
-      if (failure.empty()) failure = "timed out after " + std::to_string(timeout_seconds) + " s; children killed";
-      break;
-    }
-    backoff.Sleep();
-  }
-  return failure;
-}
-
 // ===================================================================== limit
 
 struct alignas(128) PaddedCounter {
