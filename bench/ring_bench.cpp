@@ -532,30 +532,37 @@ ThroughputResult Throughput(const Config& config, Mechanism mechanism, int reade
   const std::string failure = ReapAll(pids, static_cast<double>(config.duration_ms) / 1000.0 * 4 + 60);
   result.ran = true;
   if (area->error[0] != 0) result.error = std::string("writer: ") + area->error;
-  double slowest = 0;
+  // The slowest reader is the one with the lowest rate; a reader that
+  // received nothing has a rate of 0 and is the slowest (it once was
+  // skipped, and when it was reader 0 no reader was taken at all).
+  std::optional<double> slowest;
   for (int r = 0; r < readers; ++r) {
     const ReceiverResult& out = area->receivers[r];
     if (out.error[0] != 0 && result.error.empty()) result.error = "reader " + std::to_string(r) + ": " + out.error;
-    if (out.messages == 0 || out.end_ns <= out.first_ns) continue;
-    const double rate = static_cast<double>(out.messages) / (static_cast<double>(out.end_ns - out.first_ns) * 1e-9);
-    if (r == 0 || rate < slowest) {
-      slowest = rate;
-      result.messages = out.messages;
-      const double cpu_ns = static_cast<double>(out.end_cpu_ns - out.first_cpu_ns);
-      result.reader_cpu_share = cpu_ns / static_cast<double>(out.end_ns - out.first_ns);
-      result.reader_waiting_share = static_cast<double>(out.end_sched.waiting_ns - out.first_sched.waiting_ns) /
-                                    static_cast<double>(out.end_ns - out.first_ns);
-      result.messages_per_reader_cpu_second = cpu_ns > 0 ? static_cast<double>(out.messages) / (cpu_ns * 1e-9) : 0;
-      result.reader_waits_per_message.reset();
-      if (out.has_waits) {
-        result.reader_waits_per_message =
-            static_cast<double>(out.end_waits - out.first_waits) / static_cast<double>(out.messages);
-      }
+    const bool received = out.messages > 0 && out.end_ns > out.first_ns;
+    const double seconds = received ? static_cast<double>(out.end_ns - out.first_ns) * 1e-9 : 0;
+    const double rate = received ? static_cast<double>(out.messages) / seconds : 0;
+    if (slowest && *slowest <= rate) continue;
+    slowest = rate;
+    result.messages = received ? out.messages : 0;
+    result.reader_cpu_share = 0;
+    result.reader_waiting_share = 0;
+    result.messages_per_reader_cpu_second = 0;
+    result.reader_waits_per_message.reset();
+    if (!received) continue;
+    const double cpu_ns = static_cast<double>(out.end_cpu_ns - out.first_cpu_ns);
+    result.reader_cpu_share = cpu_ns * 1e-9 / seconds;
+    result.reader_waiting_share =
+        static_cast<double>(out.end_sched.waiting_ns - out.first_sched.waiting_ns) * 1e-9 / seconds;
+    result.messages_per_reader_cpu_second = cpu_ns > 0 ? static_cast<double>(out.messages) / (cpu_ns * 1e-9) : 0;
+    if (out.has_waits) {
+      result.reader_waits_per_message =
+          static_cast<double>(out.end_waits - out.first_waits) / static_cast<double>(out.messages);
     }
   }
   if (result.error.empty() && !failure.empty()) result.error = failure;
-  result.messages_per_second = slowest;
-  result.bytes_per_second = slowest * static_cast<double>(size);
+  result.messages_per_second = slowest.value_or(0);
+  result.bytes_per_second = result.messages_per_second * static_cast<double>(size);
   if (area->end_ns > area->start_ns) {
     result.writer_messages_per_second =
         static_cast<double>(area->sent) / (static_cast<double>(area->end_ns - area->start_ns) * 1e-9);
