@@ -2,7 +2,11 @@
 // deterministic lapping, late join, stream end, writer exclusivity.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -10,7 +14,9 @@
 #include <csignal>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -554,6 +560,34 @@ TEST(CircularBuffer, SpinningReadRefusesATooSmallBufferAndKeepsTheMessage) {
   EXPECT_TRUE(std::equal(payload.begin(), payload.end(), out.begin()));
 }
 
+// Writes `payload` once the calling thread, which goes on to call
+// reader.Read(), is certainly waiting in it, however late it is scheduled
+// (a 100 ms delay assumed it would be in Read() by then). A futex reader
+// shows its sleep in the segment; a spinning or yielding one has used 20 ms
+// of CPU since the thread started, and Read() is all it runs in that time.
+std::thread WriteOnceWaiting(Writer& writer, std::vector<std::byte> payload, const std::string& ring_name,
+                             ringlib::IdleStrategy idle) {
+  clockid_t reader_clock{};
+  EXPECT_EQ(::pthread_getcpuclockid(::pthread_self(), &reader_clock), 0);
+  const auto cpu_ns = [reader_clock] {
+    timespec now{};
+    ::clock_gettime(reader_clock, &now);
+    return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  };
+  return std::thread([&writer, payload = std::move(payload), ring_name, idle, cpu_ns] {
+    const std::int64_t start = cpu_ns();
+    for (;;) {
+      if (idle == ringlib::IdleStrategy::kFutexSleep) {
+        if (ringtest::Sleepers(ring_name) > 0) break;
+      } else if (cpu_ns() - start >= 20'000'000) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    writer.Write(payload);
+  });
+}
+
 TEST(CircularBuffer, WaitsCountsTheReadsThatFoundNoMessageUnderEveryStrategy) {
   for (auto idle : {ringlib::IdleStrategy::kFutexSleep, ringlib::IdleStrategy::kSpinYield,
                     ringlib::IdleStrategy::kBusySpin}) {
@@ -578,7 +612,7 @@ TEST(CircularBuffer, WaitsCountsTheReadsThatFoundNoMessageUnderEveryStrategy) {
     EXPECT_EQ(reader.waits(), 1u);
     // A Read() that waits for a message written later: once more, whatever
     // the strategy (kBusySpin waits inline, the others in WaitAndRead).
-    std::thread late_writer = WriteLater(writer, Payload(8, 3), std::chrono::milliseconds(100));
+    std::thread late_writer = WriteOnceWaiting(writer, Payload(8, 3), ring.name(), idle);
     EXPECT_EQ(reader.Read(out), 8u);
     late_writer.join();
     EXPECT_EQ(reader.waits(), 2u);
@@ -924,6 +958,67 @@ TEST(PrepareNext, NeverTouchesRecordsAReaderBehindHasNotRead) {
   }
   EXPECT_EQ(reader.TryRead(out).status, ReadStatus::kEmpty);
   EXPECT_EQ(reader.laps(), 0u);
+}
+
+// A read-only view of a ring's data area, as the segment holds it.
+class DataView {
+ public:
+  DataView(const std::string& segment_name, std::uint64_t capacity) : capacity_(capacity) {
+    const int fd = ::shm_open(("/" + segment_name).c_str(), O_RDONLY | O_CLOEXEC, 0);
+    if (fd < 0) throw std::runtime_error(segment_name + ": shm_open failed");
+    bytes_ = ringlib::layout::kDataOffset + capacity;
+    void* mapped = ::mmap(nullptr, bytes_, PROT_READ, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (mapped == MAP_FAILED) throw std::runtime_error(segment_name + ": mmap failed");
+    base_ = static_cast<const unsigned char*>(mapped);
+  }
+  ~DataView() { ::munmap(const_cast<unsigned char*>(base_), bytes_); }
+  DataView(const DataView&) = delete;
+  DataView& operator=(const DataView&) = delete;
+  // The byte at stream position `position`.
+  [[nodiscard]] unsigned char At(std::uint64_t position) const {
+    return base_[ringlib::layout::kDataOffset + (position & (capacity_ - 1))];
+  }
+
+ private:
+  std::uint64_t capacity_;
+  std::size_t bytes_ = 0;
+  const unsigned char* base_ = nullptr;
+};
+
+// PrepareNext does its work: after it, the next record's bytes (for the
+// size it was given) and the header word after them are zero, where the
+// ring held a lap-old message's bytes before. A PrepareNext that did
+// nothing passes every other test (the next Write zeroes what it needs).
+TEST(PrepareNext, ZeroesTheNextRecordAndTheWordAfterIt) {
+  RingNameGuard ring;
+  constexpr std::uint64_t kReserveAhead = kSmall / 4;
+  Writer writer(ring.name(), Capacity(kSmall, kReserveAhead));
+  const std::vector<std::byte> stale(1000, std::byte{0xff});
+  for (int i = 0; i < 3 * static_cast<int>(kSmall) / 1000; ++i) writer.Write(stale);
+  // Small messages until the reserve was just published ahead: PrepareNext
+  // zeroes only what the published reserve covers.
+  constexpr std::size_t kNext = 600;
+  const std::uint64_t covered = ringlib::layout::AlignedRecordBytes(kNext) + ringlib::layout::kRecordHeaderBytes;
+  const std::vector<std::byte> small(8, std::byte{0xff});
+  for (int i = 0;; ++i) {
+    ASSERT_LT(i, 1000) << "the reserve was never published " << covered << " bytes ahead";
+    writer.Write(small);
+    const auto snapshot = ringlib::InspectRing(ring.name());
+    ASSERT_TRUE(snapshot.has_value());
+    if (snapshot->reserve_position >= writer.position() + covered) break;
+  }
+  const DataView data(writer.segment_name(), kSmall);
+  const std::uint64_t from = writer.position() + ringlib::layout::kRecordHeaderBytes;
+  const std::uint64_t to = writer.position() + covered;
+  std::uint64_t stale_bytes = 0;
+  for (std::uint64_t at = from; at < to; ++at) stale_bytes += data.At(at) != 0 ? 1u : 0u;
+  ASSERT_GT(stale_bytes, 0u) << "nothing there for PrepareNext to zero: the test shows nothing";
+  writer.PrepareNext(kNext);
+  for (std::uint64_t at = from; at < to; ++at) {
+    ASSERT_EQ(data.At(at), 0) << "byte " << at - writer.position() << " past the writer's position (of "
+                              << stale_bytes << " stale before PrepareNext)";
+  }
 }
 
 // A request/response loop calls PrepareNext while its peer reads the
