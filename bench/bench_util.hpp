@@ -42,8 +42,8 @@ inline std::uint64_t NowNs() noexcept {
 // x86 machine this runs on (lscpu: constant_tsc nonstop_tsc); calibrated
 // against CLOCK_MONOTONIC once, before any process is forked.
 //
-// It need not advance every tick. Intel's does (two reads in a row always
-// differ); on the AMD EPYC VM (family 26) of docs/benchmarks.md it advances
+// It need not advance every tick. Intel's does, or every second tick (the
+// Emerald Rapids guest of 2026-12-08); on the AMD EPYC VM (family 26) of docs/benchmarks.md it advances
 // by ~26 ticks every 10 ns (2.6 GHz), so every round trip falls on a 10-ns
 // grid. step_ns() is that step
 // (0 where the counter advances every tick, or in steps of at most 3),
@@ -68,12 +68,7 @@ class Tsc {
 
  private:
   // Times 100,000 short busy loops of 0 to 199 iterations (a span of a few
-  // hundred ticks). A counter that advances every tick gives every
-  // difference in that span; one that advances in steps gives only
-  // clusters around multiples of its step (+-1 tick: the guest's TSC
-  // scaling). The step is the distance between the first and the last
-  // cluster over the steps between them (on the EPYC VM: ~25.96 ticks,
-  // 10 ns); 0 where the clusters are at most 3 ticks apart.
+  // hundred ticks); StepTicks reads the step off those differences.
   static double MeasureStepTicks() {
     constexpr int kTimings = 100000;
     std::vector<std::uint64_t> deltas;
@@ -84,16 +79,37 @@ class Tsc {
       for (int k = 0; k < iterations; ++k) asm volatile("" ::: "memory");
       deltas.push_back(__rdtsc() - t0);
     }
+    return StepTicks(std::move(deltas));
+  }
+  static inline double ns_per_tick_ = 1.0;
+  static inline double step_ns_ = 0.0;
+
+ public:
+  // The step of a counter, in ticks, from differences it gave over a span
+  // of short durations. A counter that advances every tick gives every
+  // difference in the span; one that advances in steps gives only clusters
+  // around multiples of its step (+-1 tick: the guest's TSC scaling). The
+  // step is the distance between the first and the last cluster over the
+  // steps between them (on the EPYC VM: ~25.96 ticks, 10 ns); 0 where the
+  // clusters are at most 3 ticks apart. A cluster holds at least 1 in 1,000
+  // of the differences: the few that an interrupt or a preemption
+  // stretched lie far apart, one or two each, and were once taken for
+  // clusters (on an Intel guest whose TSC gives every even tick, their
+  // median gap made a "step" of 718 ticks, 342 ns, and every percentile of
+  // that run was interpolated on that grid).
+  static double StepTicks(std::vector<std::uint64_t> deltas) {
     std::sort(deltas.begin(), deltas.end());
-    deltas.erase(std::unique(deltas.begin(), deltas.end()), deltas.end());
+    const std::size_t least = std::max<std::size_t>(deltas.size() / 1000, 2);
     // Clusters of differences at most 2 ticks apart: their first values.
     std::vector<std::uint64_t> starts;
     std::vector<double> centres;
     std::size_t first = 0;
     for (std::size_t i = 1; i <= deltas.size(); ++i) {
       if (i == deltas.size() || deltas[i] - deltas[i - 1] > 2) {
-        starts.push_back(deltas[first]);
-        centres.push_back(static_cast<double>(deltas[first] + deltas[i - 1]) / 2);
+        if (i - first >= least) {
+          starts.push_back(deltas[first]);
+          centres.push_back(static_cast<double>(deltas[first] + deltas[i - 1]) / 2);
+        }
         first = i;
       }
     }
@@ -106,8 +122,6 @@ class Tsc {
     const double span = centres.back() - centres.front();
     return span / std::round(span / gap);
   }
-  static inline double ns_per_tick_ = 1.0;
-  static inline double step_ns_ = 0.0;
 };
 
 inline void CpuRelax() noexcept { __builtin_ia32_pause(); }

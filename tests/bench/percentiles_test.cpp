@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <vector>
 
@@ -104,6 +105,33 @@ TEST(GridQuantile, TailsOfAWideSpreadComeWithinAThirdOfAStep) {
   EXPECT_NEAR(by_grid.p50, truth.p50, 0.5);
   EXPECT_NEAR(by_grid.p90, truth.p90, 3.0);
   EXPECT_NEAR(by_grid.p99, truth.p99, 3.0);
+}
+
+// Tsc::StepTicks on differences such as its busy loops give: a span of a
+// few hundred ticks, 100,000 differences, and a few hundred stretched by
+// interrupts and preemptions, far apart.
+std::vector<std::uint64_t> Differences(std::uint64_t tick_every, double step) {
+  std::mt19937_64 random(7);
+  std::vector<std::uint64_t> deltas;
+  for (int i = 0; i < 100000; ++i) {
+    const double duration = 40 + (i % 200) * 2.3 + std::uniform_real_distribution<double>(0, step)(random);
+    auto ticks = static_cast<std::uint64_t>(std::floor(duration / step) * step);
+    deltas.push_back(ticks / tick_every * tick_every);
+  }
+  for (int i = 0; i < 300; ++i) deltas.push_back(5000 + std::uniform_int_distribution<std::uint64_t>(0, 2'000'000)(random));
+  return deltas;
+}
+
+TEST(TscStepTicks, EveryTickIsNoStepDespiteInterruptedTimings) {
+  EXPECT_EQ(bench::Tsc::StepTicks(Differences(1, 1.0)), 0.0);
+}
+
+TEST(TscStepTicks, EverySecondTickIsNoStepDespiteInterruptedTimings) {
+  EXPECT_EQ(bench::Tsc::StepTicks(Differences(2, 1.0)), 0.0);
+}
+
+TEST(TscStepTicks, StepsOf26TicksAreFoundDespiteInterruptedTimings) {
+  EXPECT_NEAR(bench::Tsc::StepTicks(Differences(1, 25.96)), 25.96, 0.5);
 }
 
 }  // namespace
