@@ -43,11 +43,11 @@ inline std::uint64_t NowNs() noexcept {
 // against CLOCK_MONOTONIC once, before any process is forked.
 //
 // It need not advance every tick. Intel's does, or every second tick (the
-// Emerald Rapids guest of 2026-12-08); on the AMD EPYC VM (family 26) of docs/benchmarks.md it advances
-// by ~26 ticks every 10 ns (2.6 GHz), so every round trip falls on a 10-ns
-// grid. step_ns() is that step
-// (0 where the counter advances every tick, or in steps of at most 3),
-// which ComputePercentiles takes into account.
+// family 6 model 207 guest of 2026-12-08); on the AMD EPYC VM (family 26)
+// of docs/benchmarks.md it advances by ~26 ticks every 10 ns (2.6 GHz), so
+// every round trip falls on a 10-ns grid. step_ns() is that step (0 where
+// the counter advances every tick, or in steps of at most 3), which
+// ComputePercentiles takes into account.
 class Tsc {
  public:
   static void Calibrate() {
@@ -265,11 +265,10 @@ inline std::string ReapAll(const std::vector<pid_t>& pids, double timeout_second
       if (r == 0 || (r < 0 && errno == EINTR)) continue;
       done[i] = true;
       --remaining;
-      ChildExit exit;
-      exit.status = status;
+      if (!failure.empty()) continue;
       if (r < 0) {
-        if (failure.empty()) failure = "child " + std::to_string(i) + ": waitpid: " + std::strerror(errno);
-      } else if (!exit.ok() && failure.empty()) {
+        failure = "child " + std::to_string(i) + ": waitpid: " + std::strerror(errno);
+      } else if (const ChildExit exit{status}; !exit.ok()) {
         failure = "child " + std::to_string(i) + ": " + exit.Describe();
       }
     }

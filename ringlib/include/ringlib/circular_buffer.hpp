@@ -273,11 +273,12 @@ inline void AcquireFenceBeforeReserve() noexcept {
 // start before the length is known, and the reader learns it from the
 // header word it was polling, which arrives from the writer's core with
 // the message. 8-byte round trips on the Zen 4 VM, old and new copies in
-// alternate blocks of the same runs (ring_bench's interleaved section, 4
-// runs): 1.37-1.46 -> 1.25-1.32 x the atomic ping-pong (the bare
-// reference: 1.05-1.14); 12, 20 and 44 bytes 7-11 ns less, 64 bytes 6-9
-// (docs/benchmarks.md, "Copies whose addresses do not wait for the
-// header"). The last partial word of a length that is not a multiple of 8
+// alternate blocks of the same runs (ring_bench's interleaved section):
+// 1.37-1.46 -> 1.25-1.32 x the atomic ping-pong in 4 runs before the
+// helpers were forced inline (the bare reference: 1.05-1.14), 1.21-1.22
+// -> 1.08-1.09 in 2 runs as built now (bare 0.98-1.00); over the 6 runs
+// 12, 20 and 44 bytes 5.5-10.7 ns less, 64 bytes 5.6-13.2 (docs/
+// benchmarks.md, "Copies whose addresses do not wait for the header"). The last partial word of a length that is not a multiple of 8
 // lies inside the record (records are 8-byte aligned and padded), so the
 // reader loads it whole and stores only the message's bytes; the writer
 // assembles it from the caller's bytes and stores it whole (its unused
