@@ -264,6 +264,7 @@ class Subscriber {
     summary_.messages = digest_.message_count();
     summary_.digest_actual = digest_.value();
     summary_.decode_errors = counter_.malformed();
+    if (reader_) summary_.caught_up_waits = reader_->waits();
     summary_.latency = latency_.Summarize();
     summary_.duration_seconds =
         static_cast<double>(MonotonicNowNs() - start_ns_) / static_cast<double>(kNanosPerSecond);

@@ -372,6 +372,7 @@ std::string SubscriberSummary::ToJson() const {
       .Field("digest_actual", FormatDigest(digest_actual))
       .Field("digest_match", digest_match)
       .Field("duration_seconds", duration_seconds)
+      .Field("caught_up_waits", caught_up_waits)
       .Raw("latency_ns", LatencyJson(latency));
   if (lapped) {
     JsonObject lapped_object;
@@ -420,6 +421,7 @@ SubscriberSummary ParseSubscriberSummaryJson(std::string_view json) {
   reader.ReadDigest(root, "digest_actual", summary.digest_actual);
   reader.Read(root, "digest_match", summary.digest_match);
   reader.Read(root, "duration_seconds", summary.duration_seconds);
+  reader.Read(root, "caught_up_waits", summary.caught_up_waits);
   reader.Read(root, "latency_ns", summary.latency);
   if (const auto lapped = reader.Find(root, "lapped"); lapped && !lapped->IsNull()) {
     if (!lapped->IsMap()) reader.Wrong("lapped", "an object or null");
@@ -549,6 +551,14 @@ std::string RenderText(const SubscriberSummary& summary) {
     lines.emplace_back("end of stream", "not received");
   }
   lines.emplace_back("latency", LatencyLine(summary.latency));
+  lines.emplace_back(
+      "caught up",
+      summary.messages == 0
+          ? fmt::format("waited {} times for the publisher", FormatCount(summary.caught_up_waits))
+          : fmt::format("waited {} times for the publisher ({:.1f} per 100 messages)",
+                        FormatCount(summary.caught_up_waits),
+                        100.0 * static_cast<double>(summary.caught_up_waits) /
+                            static_cast<double>(summary.messages)));
   if (summary.lapped) {
     lines.emplace_back(
         "lapped",

@@ -43,6 +43,7 @@ SubscriberSummary CompleteSubscriber() {
   summary.digest_actual = 0xFEDCBA9876543210ULL;
   summary.digest_match = true;
   summary.duration_seconds = 3.8125;
+  summary.caught_up_waits = 12'345;
   summary.latency.count = 100'000;
   return summary;
 }
@@ -219,6 +220,9 @@ TEST(RenderText, CompleteSubscriberShowsDigestMatch) {
   EXPECT_NE(text.find("match (0xfedcba9876543210 expected 0xfedcba9876543210)"), std::string::npos)
       << text;
   EXPECT_NE(text.find("100,000"), std::string::npos) << text;
+  EXPECT_NE(text.find("waited 12,345 times for the publisher (12.3 per 100 messages)"),
+            std::string::npos)
+      << text;
 }
 
 TEST(RenderSubscriberTable, OneRowPerSubscriberUnderTheHeader) {

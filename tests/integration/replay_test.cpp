@@ -216,6 +216,30 @@ TEST(Replay, LosslessPublisherWaitsSoAThrottledSubscriberReceivesEverything) {
     EXPECT_TRUE(received.digest_match);
     EXPECT_EQ(received.digest_actual, sent.digest);
   }
+  // The throttled subscriber always has a backlog (the publisher refills
+  // the ring as soon as it has read a sixteenth of it): it waits for the
+  // first records, not per message.
+  const auto slow = feed::ParseSubscriberSummaryJson(LastLine(throttled.out()));
+  EXPECT_LT(slow.caught_up_waits, 100u) << "of 6,000 messages read from a backlog";
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
+// A subscriber fed 20 messages 10 ms apart has read everything before each
+// one arrives: it reports waiting for the publisher before (nearly) every
+// message. Fewer than 10 would need it off its CPU across 11 of the 20
+// arrivals.
+TEST(Replay, SubscriberOfAPacedPublisherReportsWaitingBeforeItsMessages) {
+  RingNameGuard ring;
+  Process subscriber({kSubscriber, "--ring", ring.name(), "--json", "--progress", "never"});
+  Process publisher({kPublisher, "--ring", ring.name(), "--input", kSource + "/data/demo.itch",
+                     "--pace", "messages_per_second", "--rate", "100", "--stop-after-messages", "20",
+                     "--wait-subscribers", "1", "--json", "--progress", "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  ASSERT_TRUE(subscriber.WaitFor(kGenerous));
+  EXPECT_EQ(subscriber.exit_code(), 0) << subscriber.err();
+  const auto received = feed::ParseSubscriberSummaryJson(LastLine(subscriber.out()));
+  EXPECT_EQ(received.messages, 20u);
+  EXPECT_GE(received.caught_up_waits, 10u);
   EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
 }
 

@@ -86,6 +86,12 @@ struct SubscriberSummary {
   std::uint64_t digest_actual = 0;      // StreamDigest of what arrived
   bool digest_match = false;
   double duration_seconds = 0.0;
+  // Reads that found nothing new and waited for the publisher (a wait that
+  // idles for 100 ms and starts again counts again). Against messages: how
+  // often the subscriber had caught up. One that keeps catching up with a
+  // publisher at top speed takes the ring lines the publisher is writing,
+  // which slows both (docs/benchmarks.md, the replay).
+  std::uint64_t caught_up_waits = 0;
   LatencySummary latency;  // publish-to-receive, ns
   std::optional<LappedInfo> lapped;
   std::string error;  // the one-line error, if the run failed
