@@ -185,6 +185,13 @@ def human(value, unit=""):
     return "%.0f %s" % (value, unit)
 
 
+def caught_up(run):
+    """', caught up N' (waits per 100 messages) for runs that carry it."""
+    if "subscriber_caught_up_waits" not in run or not run.get("messages"):
+        return ""
+    return ", caught up %.2f" % (100.0 * run["subscriber_caught_up_waits"] / run["messages"])
+
+
 def rtt_pair(entry):
     """The cross-core round trip ring_bench measured before and after a point, or '-'."""
     before, after = entry.get("rtt_before_p50_ns", 0), entry.get("rtt_after_p50_ns", 0)
@@ -348,9 +355,11 @@ def write_tables(results, path):
         out.append("")
         out.append("The median run of each data set; 'runs' lists every run in order with the cross-core "
                    "round trip right before / after it (results before 2026-12-07 carry one pair for the "
-                   "whole section instead).")
+                   "whole section instead) and, from 2026-12-08, how often the subscriber caught up with "
+                   "the publisher (its waits per 100 messages). The publisher's own rate is its messages "
+                   "over its own run time, with the subscriber attached.")
         out.append("")
-        out.append("| data | messages | loops | seconds | messages/s end to end | publisher alone, messages/s "
+        out.append("| data | messages | loops | seconds | messages/s end to end | publisher's own rate, messages/s "
                    "| publisher CPU ns/message | subscriber CPU ns/message | round trip before / after | runs |")
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for p in results["replay"]:
@@ -358,7 +367,8 @@ def write_tables(results, path):
                 out.append("| %s | %s | | | | | | | | |" % (p["dataset"], p.get("error", "not run")))
                 continue
             n = max(p["messages"], 1)
-            runs = ", ".join("%s (%s)" % (human(r["messages_per_second"]), rtt_pair(r)) for r in p.get("runs", []))
+            runs = ", ".join("%s (%s%s)" % (human(r["messages_per_second"]), rtt_pair(r), caught_up(r))
+                             for r in p.get("runs", []))
             out.append("| %s | %d | %d | %.3f | %s | %s | %.0f | %.0f | %s | %s |" % (
                 p["dataset"], p["messages"], p["loops"], p["seconds"], human(p["messages_per_second"]),
                 human(p["publisher_messages_per_second"]), 1e9 * p["publisher_cpu_seconds"] / n,

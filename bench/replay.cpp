@@ -170,6 +170,7 @@ ReplayResult RunOne(const ReplayConfig& config, const std::string& dataset, cons
     return result;
   }
   result.messages = static_cast<std::uint64_t>(JsonNumber(sub_json, "messages"));
+  result.subscriber_caught_up_waits = static_cast<std::uint64_t>(JsonNumber(sub_json, "caught_up_waits"));
   const double publisher_seconds = JsonNumber(pub_json, "duration_seconds");
   result.publisher_messages_per_second =
       publisher_seconds > 0 ? static_cast<double>(result.messages) / publisher_seconds : 0;
@@ -212,7 +213,10 @@ std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cp
       continue;
     }
     std::vector<ReplayResult::Run> in_order;
-    for (const auto& r : runs) in_order.push_back({r.messages_per_second, r.rtt_before_ns, r.rtt_after_ns});
+    for (const auto& r : runs) {
+      in_order.push_back(
+          {r.messages_per_second, r.rtt_before_ns, r.rtt_after_ns, r.subscriber_caught_up_waits, r.messages});
+    }
     std::sort(runs.begin(), runs.end(), [](const ReplayResult& a, const ReplayResult& b) {
       return a.messages_per_second < b.messages_per_second;
     });

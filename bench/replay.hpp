@@ -28,7 +28,14 @@ struct ReplayResult {
   std::uint64_t messages = 0;
   double seconds = 0;
   double messages_per_second = 0;            // end to end
-  double publisher_messages_per_second = 0;  // the publisher's own send rate
+  // The publisher's own send rate: messages over its own run time, with the
+  // subscriber attached (lossless, so about the end-to-end rate). Not the
+  // publisher alone, which this section does not run.
+  double publisher_messages_per_second = 0;
+  // The subscriber's reads that found the ring empty and waited
+  // (feed_subscriber's caught_up_waits): one that keeps catching up with
+  // the publisher takes the lines it is writing, and both slow down.
+  std::uint64_t subscriber_caught_up_waits = 0;
   // CPU time (user + system) of each process over the whole run: on a
   // loaded machine, wall time includes time spent waiting for a CPU.
   double publisher_cpu_seconds = 0;
@@ -46,6 +53,8 @@ struct ReplayResult {
     double messages_per_second = 0;
     double rtt_before_ns = 0;
     double rtt_after_ns = 0;
+    std::uint64_t subscriber_caught_up_waits = 0;
+    std::uint64_t messages = 0;
   };
   std::vector<Run> runs;
 };

@@ -2081,7 +2081,8 @@ void PrintTable(const Config& config, const Results& r) {
   }
   if (!r.replay.empty()) {
     std::printf("== Replay: feed_publisher -> feed_subscriber, end to end (the median run; 'runs': each run in\n"
-                "   order, with the cross-core round trip right before/after it: the phase of the host)\n");
+                "   order, with the cross-core round trip right before/after it, the phase of the host, and how\n"
+                "   often the subscriber caught up: waits for the publisher per 100 messages)\n");
     for (const auto& p : r.replay) {
       if (!p.ran) {
         std::printf("%-10s not run: %s\n", p.dataset.c_str(), p.error.c_str());
@@ -2092,7 +2093,7 @@ void PrintTable(const Config& config, const Results& r) {
         continue;
       }
       std::printf("%-10s %s messages/s end to end (%" PRIu64 " messages, %" PRIu64 " loops, in %.3f s; "
-                  "publisher alone %s messages/s; ring %" PRIu64 " MiB)\n"
+                  "publisher's own rate %s messages/s; ring %" PRIu64 " MiB)\n"
                   "%-10s CPU: publisher %.3f s (%.0f ns/message), subscriber %.3f s (%.0f ns/message)\n",
                   p.dataset.c_str(), HumanRate(p.messages_per_second).c_str(), p.messages, p.loops, p.seconds,
                   HumanRate(p.publisher_messages_per_second).c_str(), p.ring_capacity_bytes >> 20, "",
@@ -2100,9 +2101,11 @@ void PrintTable(const Config& config, const Results& r) {
                   p.subscriber_cpu_seconds, p.subscriber_cpu_seconds * 1e9 / static_cast<double>(std::max<std::uint64_t>(p.messages, 1)));
       std::printf("%-10s runs:", "");
       for (std::size_t k = 0; k < p.runs.size(); ++k) {
-        std::printf("%s %s/s (rtt %.0f/%.0f ns)", k == 0 ? "" : ",",
+        std::printf("%s %s/s (rtt %.0f/%.0f ns, caught up %.2f)", k == 0 ? "" : ",",
                     HumanRate(p.runs[k].messages_per_second).c_str(), p.runs[k].rtt_before_ns,
-                    p.runs[k].rtt_after_ns);
+                    p.runs[k].rtt_after_ns,
+                    100.0 * static_cast<double>(p.runs[k].subscriber_caught_up_waits) /
+                        static_cast<double>(std::max<std::uint64_t>(p.runs[k].messages, 1)));
       }
       std::printf("\n");
     }
@@ -2356,6 +2359,7 @@ std::string ToJson(const Config& config, const Results& r) {
     j.Field("publisher_messages_per_second", p.publisher_messages_per_second);
     j.Field("publisher_cpu_seconds", p.publisher_cpu_seconds);
     j.Field("subscriber_cpu_seconds", p.subscriber_cpu_seconds);
+    j.Field("subscriber_caught_up_waits", p.subscriber_caught_up_waits);
     j.Field("ring_capacity_bytes", p.ring_capacity_bytes);
     j.Field("rtt_before_p50_ns", p.rtt_before_ns);  // of this (the median) run
     j.Field("rtt_after_p50_ns", p.rtt_after_ns);
@@ -2367,6 +2371,8 @@ std::string ToJson(const Config& config, const Results& r) {
           .Field("messages_per_second", run.messages_per_second)
           .Field("rtt_before_p50_ns", run.rtt_before_ns)
           .Field("rtt_after_p50_ns", run.rtt_after_ns)
+          .Field("messages", run.messages)
+          .Field("subscriber_caught_up_waits", run.subscriber_caught_up_waits)
           .EndObject();
     }
     j.EndArray();
