@@ -393,6 +393,12 @@ SharedMemory Reader::AttachReader(const std::string& ring_name, const ReaderOpti
                     std::to_string(options.spin_before_idle.count()) +
                     " ns; expected 0 or more");
   }
+  if (options.catch_up_backoff < std::chrono::nanoseconds::zero()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "ring \"" + ring_name + "\": ReaderOptions::catch_up_backoff is " +
+                    std::to_string(options.catch_up_backoff.count()) +
+                    " ns; expected 0 (off) or more");
+  }
   SharedMemory shm(SegmentName(ring_name), OpenMode::kOpenExisting, 0,
                    SharedMemoryOptions{0600, options.attach_timeout, options.prefault});
   // A writer may still be initialising the header (creation race).
@@ -444,6 +450,7 @@ Reader::Reader(Reader&& other) noexcept
       laps_(other.laps_),
       copies_rejected_(other.copies_rejected_),
       waits_(other.waits_),
+      messages_read_at_last_wait_(other.messages_read_at_last_wait_),
       last_lap_(other.last_lap_),
       slot_(std::exchange(other.slot_, nullptr)),
       slot_index_(std::exchange(other.slot_index_, -1)),
@@ -599,19 +606,34 @@ ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanosecond
   const bool forever = timeout == std::chrono::nanoseconds::max();
   const bool busy = options_.idle == IdleStrategy::kBusySpin;
   // Spinning with no timeout reads no clock at all (ReadFor with
-  // nanoseconds::max(); Read() with kBusySpin spins inline and does not
-  // come here). Otherwise the clock is read once a round, for the spin
-  // budget and the timeout.
+  // nanoseconds::max(); Read() with kBusySpin spins inline and comes here
+  // only to back off). Otherwise the clock is read once a round, for the
+  // spin budget and the timeout.
   const bool timed = !forever || !busy;
   ++waits_;
-  const Clock::time_point start = timed ? Clock::now() : Clock::time_point{};
+  // Two or more messages read since the last wait: the writer streams and
+  // we caught up with it. Back off first, touching nothing the writer
+  // writes, so that it gets ahead by whole lines (catch_up_backoff).
+  const bool back_off = options_.catch_up_backoff.count() > 0 &&
+                        messages_read_ - messages_read_at_last_wait_ >= 2;
+  messages_read_at_last_wait_ = messages_read_;
+  const Clock::time_point start = timed || back_off ? Clock::now() : Clock::time_point{};
+  if (back_off) {
+    const Clock::time_point until =
+        start + (forever ? options_.catch_up_backoff : std::min(options_.catch_up_backoff, timeout));
+    do {
+      for (std::uint32_t p = 0; p < 4 * pauses_per_poll_; ++p) detail::CpuRelax();
+    } while (Clock::now() < until);
+  }
   // Spinning polls only the header word at our position (kPollsPerRound
   // times a round, with PAUSE); TryRead's full check (commit, generation,
   // closed, liveness) runs once a round. After spin_before_idle, the yield
   // and futex strategies take over. (It was 16 rounds: ~2.3 us where PAUSE
   // takes 11 ns, ~6 us where it takes 40, so the same code slept after
   // different waits on different CPUs.)
-  for (bool first_round = true;; first_round = false) {
+  // TryRead found nothing just before this wait; after a backoff, look
+  // again before anything else (a timeout included).
+  for (bool first_round = !back_off;; first_round = false) {
     if (!first_round) {
       const ReadResult result = TryRead(out);
       if (result.status != ReadStatus::kEmpty) return result;

@@ -699,6 +699,110 @@ TEST(SpinBeforeIdle, NegativeBudgetIsRefusedNamingTheRing) {
   }
 }
 
+// ---- ReaderOptions::catch_up_backoff
+
+using Clock = std::chrono::steady_clock;
+
+// Reads two messages that were already there: the next wait is a catch-up.
+void ReadTwoWithoutWaiting(Writer& writer, Reader& reader) {
+  std::array<std::byte, 64> out{};
+  const std::uint64_t waits = reader.waits();
+  writer.Write(Payload(8, 1));
+  writer.Write(Payload(8, 2));
+  ASSERT_EQ(reader.Read(out), 8u);
+  ASSERT_EQ(reader.Read(out), 8u);
+  ASSERT_EQ(reader.waits(), waits);
+}
+
+// The message is written once the reader is certainly waiting (20 ms into
+// its spinning, or asleep): a reader without the backoff reads it then.
+TEST(CatchUpBackoff, ReaderThatCaughtUpWithAStreamLooksAgainOnlyAfterTheBackoff) {
+  for (auto idle : {ringlib::IdleStrategy::kFutexSleep, ringlib::IdleStrategy::kBusySpin}) {
+    SCOPED_TRACE(static_cast<int>(idle));
+    RingNameGuard ring;
+    Writer writer(ring.name(), Capacity(kSmall));
+    ReaderOptions options = Reporting();
+    options.idle = idle;
+    options.catch_up_backoff = std::chrono::milliseconds(300);
+    Reader reader(ring.name(), options);
+    ReadTwoWithoutWaiting(writer, reader);
+    std::thread late_writer = WriteOnceWaiting(writer, Payload(8, 3), ring.name(), idle);
+    std::array<std::byte, 64> out{};
+    const auto start = Clock::now();
+    EXPECT_EQ(reader.Read(out), 8u);
+    const auto took = Clock::now() - start;
+    late_writer.join();
+    EXPECT_GE(took, std::chrono::milliseconds(300));
+    EXPECT_EQ(out[0], Payload(8, 3)[0]);
+    EXPECT_EQ(reader.waits(), 1u);
+  }
+}
+
+// One message per wait (ping-pong, a paced stream): never a backoff. With
+// one, each Read() would take 10 s.
+TEST(CatchUpBackoff, ReaderOfOneMessagePerWaitNeverBacksOff) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.idle = ringlib::IdleStrategy::kBusySpin;
+  options.catch_up_backoff = std::chrono::seconds(10);
+  Reader reader(ring.name(), options);
+  std::array<std::byte, 64> out{};
+  for (std::uint8_t k = 1; k <= 3; ++k) {
+    std::thread late_writer = WriteOnceWaiting(writer, Payload(8, k), ring.name(), options.idle);
+    const auto start = Clock::now();
+    EXPECT_EQ(reader.Read(out), 8u);
+    const auto took = Clock::now() - start;
+    late_writer.join();
+    EXPECT_LT(took, std::chrono::seconds(5)) << "message " << int{k};
+  }
+  EXPECT_EQ(reader.waits(), 3u);
+}
+
+// ReadFor's timeout bounds the backoff, and a message written during the
+// backoff is read, not reported as a timeout.
+TEST(CatchUpBackoff, ReadForTimeoutBoundsTheBackoffAndAMessageWrittenDuringItIsRead) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.idle = ringlib::IdleStrategy::kBusySpin;
+  options.catch_up_backoff = std::chrono::seconds(10);
+  Reader reader(ring.name(), options);
+  ReadTwoWithoutWaiting(writer, reader);
+  std::array<std::byte, 64> out{};
+  std::thread late_writer = WriteOnceWaiting(writer, Payload(8, 3), ring.name(), options.idle);
+  auto start = Clock::now();
+  const auto result = reader.ReadFor(out, std::chrono::milliseconds(200));
+  auto took = Clock::now() - start;
+  late_writer.join();
+  EXPECT_EQ(result.status, ReadStatus::kMessage);
+  EXPECT_GE(took, std::chrono::milliseconds(200));
+  EXPECT_LT(took, std::chrono::seconds(5));
+  // Caught up again, and nothing comes: the backoff ends with the timeout.
+  ReadTwoWithoutWaiting(writer, reader);
+  start = Clock::now();
+  EXPECT_EQ(reader.ReadFor(out, std::chrono::milliseconds(50)).status, ReadStatus::kTimedOut);
+  took = Clock::now() - start;
+  EXPECT_GE(took, std::chrono::milliseconds(50));
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST(CatchUpBackoff, NegativeBackoffIsRefusedNamingTheRing) {
+  RingNameGuard ring;
+  Writer writer(ring.name(), Capacity(kSmall));
+  ReaderOptions options = Reporting();
+  options.catch_up_backoff = std::chrono::nanoseconds(-5);
+  try {
+    Reader reader(ring.name(), options);
+    FAIL() << "a negative catch_up_backoff was accepted";
+  } catch (const ringlib::Error& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(std::string(error.what()).find(ring.name()), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("catch_up_backoff is -5 ns"), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(CircularBuffer, LastParticipantToLeaveUnlinksTheSegment) {
   RingNameGuard ring;
   {
