@@ -391,7 +391,8 @@ class Loader {
   }
 
   SubscriberConfig LoadSubscriber(const YAML::Node& node, const std::string& path) const {
-    const Map map(*this, node, path, {"name", "expect", "idle", "spin_us", "throttle", "start_after_ms"});
+    const Map map(*this, node, path, {"name", "expect", "idle", "spin_us", "catch_up_backoff_us", "throttle",
+                                         "start_after_ms"});
     SubscriberConfig subscriber;
     const YAML::Node name = map.Require("name");
     subscriber.name = Scalar(name, map.Child("name"), "a subscriber name");
@@ -407,6 +408,11 @@ class Loader {
       subscriber.idle = Choice(*idle, map.Child("idle"), kIdleNames);
     if (const auto spin = map.Find("spin_us")) {
       subscriber.spin_ns = Uint(*spin, map.Child("spin_us"), 0, kMaxSpinNs / kNanosPerMicro) * kNanosPerMicro;
+    }
+    if (const auto backoff = map.Find("catch_up_backoff_us")) {
+      subscriber.catch_up_backoff_ns =
+          Uint(*backoff, map.Child("catch_up_backoff_us"), 0, kMaxCatchUpBackoffNs / kNanosPerMicro) *
+          kNanosPerMicro;
     }
     if (const auto throttle = map.Find("throttle")) {
       const Map throttle_map(*this, *throttle, map.Child("throttle"), {"delay_us", "max_rate"});

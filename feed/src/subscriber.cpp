@@ -43,6 +43,7 @@ class Subscriber {
     options.lap_policy = ringlib::LapPolicy::kReport;  // we print our own line, with sequences
     options.idle = ToRingIdle(run_.subscriber.idle);
     if (run_.subscriber.spin_ns) options.spin_before_idle = std::chrono::nanoseconds(*run_.subscriber.spin_ns);
+    options.catch_up_backoff = std::chrono::nanoseconds(run_.subscriber.catch_up_backoff_ns);
     options.attach_timeout = std::chrono::milliseconds(run_.attach_timeout_ns / 1'000'000);
     options.register_slot = true;  // visible to ringctl; falls back if all slots are taken
     options.tethered = run_.lossless;

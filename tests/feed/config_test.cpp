@@ -57,6 +57,7 @@ subscribers:
   - name: healthy
     expect: complete
     idle: spin
+    catch_up_backoff_us: 4
   - name: throttled
     throttle: { delay_us: 200, max_rate: 1000 }
     expect: lapped
@@ -84,6 +85,8 @@ run: { subscriber_wait_ms: 500, timeout_seconds: 30 }
   EXPECT_EQ(scenario.subscribers[0].expect, Expectation::kComplete);
   EXPECT_EQ(scenario.subscribers[0].idle, IdleStrategy::kSpin);
   EXPECT_FALSE(scenario.subscribers[0].throttle.active());
+  EXPECT_EQ(scenario.subscribers[0].catch_up_backoff_ns, 4'000u);
+  EXPECT_EQ(scenario.subscribers[1].catch_up_backoff_ns, 0u);  // off unless asked for
   EXPECT_EQ(scenario.subscribers[1].name, "throttled");
   EXPECT_EQ(scenario.subscribers[1].expect, Expectation::kLapped);
   EXPECT_EQ(scenario.subscribers[1].idle, IdleStrategy::kYield);
@@ -237,6 +240,8 @@ TEST(LoadScenarioErrors, OutOfRangeValuesNameTheRange) {
       5, "subscribers[0].throttle.delay_us", "expected an integer in 0..10000000");
   ExpectError(std::string(kMinimal) + "subscribers:\n  - name: a\n    spin_us: 1000001\n", 5,
               "subscribers[0].spin_us", "expected an integer in 0..1000000, got \"1000001\"");
+  ExpectError(std::string(kMinimal) + "subscribers:\n  - name: a\n    catch_up_backoff_us: -4\n", 5,
+              "subscribers[0].catch_up_backoff_us", "expected an integer in 0..1000000, got \"-4\"");
 }
 
 TEST(LoadScenarioErrors, BadEnumListsTheChoices) {

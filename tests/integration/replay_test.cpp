@@ -224,6 +224,30 @@ TEST(Replay, LosslessPublisherWaitsSoAThrottledSubscriberReceivesEverything) {
   EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
 }
 
+// --catch-up-backoff reaches ringlib and loses nothing: a lossless top-speed
+// replay through a small ring, where the subscriber catches up with the
+// publisher again and again, arrives whole.
+TEST(Replay, SubscriberWithACatchUpBackoffReceivesEveryMessageIntact) {
+  RingNameGuard ring;
+  Process subscriber({kSubscriber, "--ring", ring.name(), "--lossless", "--catch-up-backoff", "4us",
+                      "--json", "--progress", "never"});
+  Process publisher({kPublisher, "--ring", ring.name(), "--capacity", "64KiB", "--lossless", "--input",
+                     kSource + "/data/demo.itch", "--wait-subscribers", "1", "--json", "--progress",
+                     "never"});
+  ASSERT_TRUE(publisher.WaitFor(kGenerous));
+  ASSERT_TRUE(subscriber.WaitFor(kGenerous));
+  EXPECT_EQ(publisher.exit_code(), 0) << publisher.err();
+  EXPECT_EQ(subscriber.exit_code(), 0) << subscriber.err();
+  const auto sent = feed::ParsePublisherSummaryJson(LastLine(publisher.out()));
+  const auto received = feed::ParseSubscriberSummaryJson(LastLine(subscriber.out()));
+  EXPECT_EQ(received.messages, 100'000u);
+  EXPECT_EQ(received.gaps, 0u);
+  EXPECT_EQ(received.checksum_failures, 0u);
+  EXPECT_TRUE(received.digest_match);
+  EXPECT_EQ(received.digest_actual, sent.digest);
+  EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
+}
+
 // A subscriber fed 20 messages 10 ms apart has read everything before each
 // one arrives: it reports waiting for the publisher before (nearly) every
 // message. Fewer than 10 would need it off its CPU across 11 of the 20

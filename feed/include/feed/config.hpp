@@ -43,6 +43,7 @@ inline constexpr std::uint64_t kMaxThrottleDelayNs = 10'000'000'000;    // 10 s 
 inline constexpr std::uint64_t kMaxThrottleRate = 1'000'000'000;        // messages/s
 inline constexpr std::uint64_t kMaxStartAfterNs = 3'600'000'000'000;    // 1 h
 inline constexpr std::uint64_t kMaxSpinNs = 1'000'000'000;              // 1 s before idling
+inline constexpr std::uint64_t kMaxCatchUpBackoffNs = 1'000'000'000;    // 1 s
 inline constexpr std::uint64_t kMaxSubscriberWaitNs = 600'000'000'000;  // 10 min
 inline constexpr std::uint64_t kMaxRunTimeoutNs = 86'400'000'000'000;   // 1 day
 
@@ -117,6 +118,11 @@ struct SubscriberConfig {
   // How long to poll before yielding or sleeping (YAML spin_us): ringlib's
   // ReaderOptions::spin_before_idle. Unset: ringlib's default.
   std::optional<std::uint64_t> spin_ns;
+  // Throughput at a latency cost (YAML catch_up_backoff_us; 0 = off):
+  // ringlib's ReaderOptions::catch_up_backoff. Having caught up with a
+  // publisher that streams, wait this long before looking again, so that
+  // the publisher gets whole lines ahead.
+  std::uint64_t catch_up_backoff_ns = 0;
   ThrottleConfig throttle;
   std::uint64_t start_after_ns = 0;  // YAML start_after_ms: started late, joins at the live end
 };
