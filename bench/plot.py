@@ -357,7 +357,8 @@ def write_tables(results, path):
                    "round trip right before / after it (results before 2026-12-07 carry one pair for the "
                    "whole section instead) and, from 2026-12-08, how often the subscriber caught up with "
                    "the publisher (its waits per 100 messages). The publisher's own rate is its messages "
-                   "over its own run time, with the subscriber attached.")
+                   "over its own run time, with the subscriber attached. A row with a catch-up backoff "
+                   "(opt-in) ran each of its runs right after one of the row above it.")
         out.append("")
         out.append("| data | messages | loops | seconds | messages/s end to end | publisher's own rate, messages/s "
                    "| publisher CPU ns/message | subscriber CPU ns/message | round trip before / after | runs |")
@@ -369,8 +370,11 @@ def write_tables(results, path):
             n = max(p["messages"], 1)
             runs = ", ".join("%s (%s%s)" % (human(r["messages_per_second"]), rtt_pair(r), caught_up(r))
                              for r in p.get("runs", []))
+            dataset = p["dataset"]
+            if p.get("subscriber_catch_up_backoff_ns"):
+                dataset += ", subscriber --catch-up-backoff %dns" % p["subscriber_catch_up_backoff_ns"]
             out.append("| %s | %d | %d | %.3f | %s | %s | %.0f | %.0f | %s | %s |" % (
-                p["dataset"], p["messages"], p["loops"], p["seconds"], human(p["messages_per_second"]),
+                dataset, p["messages"], p["loops"], p["seconds"], human(p["messages_per_second"]),
                 human(p["publisher_messages_per_second"]), 1e9 * p["publisher_cpu_seconds"] / n,
                 1e9 * p["subscriber_cpu_seconds"] / n, rtt_pair(p), runs or "-"))
         out.append("")

@@ -89,9 +89,10 @@ std::string Joined(const std::vector<std::string>& argv) {
 }
 
 ReplayResult RunOne(const ReplayConfig& config, const std::string& dataset, const std::string& file,
-                    int publisher_cpu, int subscriber_cpu, bool quick) {
+                    int publisher_cpu, int subscriber_cpu, bool quick, std::uint64_t catch_up_backoff_ns) {
   ReplayResult result;
   result.dataset = dataset;
+  result.catch_up_backoff_ns = catch_up_backoff_ns;
   struct stat st {};
   if (file.empty() || ::stat(file.c_str(), &st) != 0) {
     result.error = file.empty() ? "no input given" : "input not found: " + file;
@@ -104,8 +105,11 @@ ReplayResult RunOne(const ReplayConfig& config, const std::string& dataset, cons
   const std::string ring = "ring_bench_replay_" + std::to_string(::getpid());
   ringlib::CircularBuffer::IWrapper::Remove(ring);
   const std::string base = "/tmp/ring_bench_replay." + std::to_string(::getpid());
-  const std::vector<std::string> subscriber = {config.subscriber, "--ring", ring, "--lossless", "--json",
-                                               "--progress", "never", "--attach-timeout", "30s"};
+  std::vector<std::string> subscriber = {config.subscriber, "--ring", ring, "--lossless", "--json",
+                                         "--progress", "never", "--attach-timeout", "30s"};
+  if (catch_up_backoff_ns > 0) {
+    subscriber.insert(subscriber.end(), {"--catch-up-backoff", std::to_string(catch_up_backoff_ns) + "ns"});
+  }
   const std::vector<std::string> publisher = {config.publisher, "--ring", ring, "--capacity",
                                               std::to_string(capacity), "--lossless", "--input", file, "--loop",
                                               std::to_string(loops), "--wait-subscribers", "1",
@@ -195,23 +199,9 @@ ReplayResult RunOne(const ReplayConfig& config, const std::string& dataset, cons
 std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cpu, int subscriber_cpu,
                                     bool quick, int repeat, const std::function<double()>& round_trip) {
   std::vector<ReplayResult> results;
-  for (const auto& [dataset, file] : {std::pair<std::string, std::string>{"iex-deep", config.iex_file},
-                                      std::pair<std::string, std::string>{"itch", config.itch_file}}) {
-    std::vector<ReplayResult> runs;
-    for (int k = 0; k < std::max(repeat, 1); ++k) {
-      std::fprintf(stderr, "replay: %s, run %d\n", dataset.c_str(), k + 1);
-      // Each run is short (a fraction of a second to a few seconds) and the
-      // host's phase can change between two of them: each gets its own.
-      const double before_ns = round_trip();
-      runs.push_back(RunOne(config, dataset, file, publisher_cpu, subscriber_cpu, quick));
-      if (!runs.back().ran || !runs.back().error.empty()) break;
-      runs.back().rtt_before_ns = before_ns;
-      runs.back().rtt_after_ns = round_trip();
-    }
-    if (!runs.back().ran || !runs.back().error.empty()) {
-      results.push_back(runs.back());
-      continue;
-    }
+  // The reported run of `runs`: the median by end-to-end rate, with every
+  // run in the order it ran.
+  const auto median_of = [](std::vector<ReplayResult> runs) {
     std::vector<ReplayResult::Run> in_order;
     for (const auto& r : runs) {
       in_order.push_back(
@@ -220,8 +210,46 @@ std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cp
     std::sort(runs.begin(), runs.end(), [](const ReplayResult& a, const ReplayResult& b) {
       return a.messages_per_second < b.messages_per_second;
     });
-    results.push_back(runs[runs.size() / 2]);
-    results.back().runs = std::move(in_order);
+    ReplayResult median = runs[runs.size() / 2];
+    median.runs = std::move(in_order);
+    return median;
+  };
+  const bool with_backoff = config.catch_up_backoff_ns > 0;
+  for (const auto& [dataset, file] : {std::pair<std::string, std::string>{"iex-deep", config.iex_file},
+                                      std::pair<std::string, std::string>{"itch", config.itch_file}}) {
+    std::vector<ReplayResult> runs;
+    std::vector<ReplayResult> backoff_runs;
+    // One run: its own round trips before and after (each run is short,
+    // a fraction of a second to a few seconds, and the host's phase can
+    // change between two of them). False when it failed or could not run.
+    const auto run = [&](std::vector<ReplayResult>& into, std::uint64_t backoff_ns, int k) {
+      std::fprintf(stderr, "replay: %s%s, run %d\n", dataset.c_str(),
+                   backoff_ns > 0 ? ", catch-up backoff" : "", k + 1);
+      const double before_ns = round_trip();
+      into.push_back(RunOne(config, dataset, file, publisher_cpu, subscriber_cpu, quick, backoff_ns));
+      if (!into.back().ran || !into.back().error.empty()) return false;
+      into.back().rtt_before_ns = before_ns;
+      into.back().rtt_after_ns = round_trip();
+      return true;
+    };
+    // With a backoff, its runs alternate with the default ones, so the two
+    // see the same phases of the host.
+    for (int k = 0; k < std::max(repeat, 1); ++k) {
+      if (!run(runs, 0, k)) break;
+      if (with_backoff && !run(backoff_runs, config.catch_up_backoff_ns, k)) break;
+    }
+    if (!runs.back().ran || !runs.back().error.empty()) {
+      results.push_back(runs.back());
+      continue;
+    }
+    results.push_back(median_of(runs));
+    if (with_backoff) {
+      if (!backoff_runs.back().ran || !backoff_runs.back().error.empty()) {
+        results.push_back(backoff_runs.back());
+      } else {
+        results.push_back(median_of(backoff_runs));
+      }
+    }
   }
   return results;
 }

@@ -18,11 +18,17 @@ struct ReplayConfig {
   // Lossless (tethered) replay through a ring of this size: the publisher
   // waits for the subscriber, so the rate is one the subscriber sustains.
   std::uint64_t capacity_bytes = std::uint64_t{1} << 20;
+  // Above 0: each run of a data set is followed by one whose subscriber
+  // has --catch-up-backoff of this many ns (ringlib's opt-in
+  // ReaderOptions::catch_up_backoff), so the two alternate in the same
+  // minutes; reported as a second result for the data set. 0: not run.
+  std::uint64_t catch_up_backoff_ns = 0;
   bool enabled() const { return !publisher.empty() && !subscriber.empty(); }
 };
 
 struct ReplayResult {
   std::string dataset;  // "iex-deep", "itch"
+  std::uint64_t catch_up_backoff_ns = 0;  // the subscriber's --catch-up-backoff (0: off, the default)
   bool ran = false;
   std::string error;    // why it did not run, or how it failed
   std::uint64_t messages = 0;
@@ -60,7 +66,9 @@ struct ReplayResult {
 };
 
 // Each data set runs `repeat` times; the run with the median end-to-end
-// rate is reported, with all of them in `runs`. `round_trip` measures the
+// rate is reported, with all of them in `runs`. With a catch-up backoff
+// configured, each run is followed by one with it, and the data set's
+// result is followed by a second, for those runs. `round_trip` measures the
 // cross-core round trip (ns); it runs right before and after each run.
 std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cpu, int subscriber_cpu,
                                     bool quick, int repeat, const std::function<double()>& round_trip);

@@ -72,6 +72,44 @@ TEST(ReplayRuns, EveryRunInOrderWithItsOwnRoundTrips) {
   EXPECT_LE(faster, kRepeat / 2);
 }
 
+// With a catch-up backoff, each default run is followed by one whose
+// subscriber has it: the two alternate in the same minutes, and the data
+// set's second result reports them.
+TEST(ReplayRuns, ABackoffRunFollowsEachDefaultRunAndIsReportedAfterIt) {
+  double calls = 0;
+  const auto counter = [&calls] { return ++calls; };
+  bench::ReplayConfig config = Config(RINGLIB_SOURCE_DIR "/data/demo.itch");
+  config.catch_up_backoff_ns = 4'000;
+  constexpr int kRepeat = 2;
+  const std::vector<bench::ReplayResult> results =
+      bench::RunReplay(config, -1, -1, /*quick=*/true, kRepeat, counter);
+  ASSERT_EQ(results.size(), 3u);  // IEX (not run), ITCH, ITCH with the backoff
+  EXPECT_FALSE(results[0].ran);
+  const bench::ReplayResult& plain = results[1];
+  const bench::ReplayResult& backoff = results[2];
+  ASSERT_TRUE(plain.ran && plain.error.empty()) << plain.error;
+  ASSERT_TRUE(backoff.ran && backoff.error.empty()) << backoff.error;
+  EXPECT_EQ(plain.dataset, "itch");
+  EXPECT_EQ(backoff.dataset, "itch");
+  EXPECT_EQ(plain.catch_up_backoff_ns, 0u);
+  EXPECT_EQ(backoff.catch_up_backoff_ns, 4'000u);
+  EXPECT_EQ(plain.command.find("--catch-up-backoff"), std::string::npos) << plain.command;
+  EXPECT_NE(backoff.command.find("--catch-up-backoff 4000ns"), std::string::npos) << backoff.command;
+  EXPECT_EQ(backoff.messages, plain.messages);
+  ASSERT_EQ(plain.runs.size(), static_cast<std::size_t>(kRepeat));
+  ASSERT_EQ(backoff.runs.size(), static_cast<std::size_t>(kRepeat));
+  // Call 1 was the IEX data set's; then, per k, the plain run's two calls
+  // and right after them the backoff run's two.
+  for (std::size_t k = 0; k < plain.runs.size(); ++k) {
+    const double base = 2 + 4 * static_cast<double>(k);
+    EXPECT_EQ(plain.runs[k].rtt_before_ns, base) << "run " << k;
+    EXPECT_EQ(plain.runs[k].rtt_after_ns, base + 1) << "run " << k;
+    EXPECT_EQ(backoff.runs[k].rtt_before_ns, base + 2) << "run " << k;
+    EXPECT_EQ(backoff.runs[k].rtt_after_ns, base + 3) << "run " << k;
+  }
+  EXPECT_EQ(calls, 1 + 4 * kRepeat);
+}
+
 TEST(ReplayRuns, AMissingInputSaysSoAndRecordsNoRun) {
   double calls = 0;
   const auto counter = [&calls] { return ++calls; };
