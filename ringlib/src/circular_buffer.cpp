@@ -619,11 +619,13 @@ ReadResult Reader::WaitAndRead(std::span<std::byte> out, std::chrono::nanosecond
   messages_read_at_last_wait_ = messages_read_;
   const Clock::time_point start = timed || back_off ? Clock::now() : Clock::time_point{};
   if (back_off) {
-    const Clock::time_point until =
-        start + (forever ? options_.catch_up_backoff : std::min(options_.catch_up_backoff, timeout));
+    // Elapsed time against the backoff, not start + backoff: a backoff of
+    // nanoseconds::max() must not overflow the time point.
+    const std::chrono::nanoseconds backoff =
+        forever ? options_.catch_up_backoff : std::min(options_.catch_up_backoff, timeout);
     do {
       for (std::uint32_t p = 0; p < 4 * pauses_per_poll_; ++p) detail::CpuRelax();
-    } while (Clock::now() < until);
+    } while (Clock::now() - start < backoff);
   }
   // Spinning polls only the header word at our position (kPollsPerRound
   // times a round, with PAUSE); TryRead's full check (commit, generation,
