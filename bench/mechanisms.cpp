@@ -683,6 +683,7 @@ RingReceiver::RingReceiver(const std::string& ring_name, const ChannelSpec& spec
         ringlib::CircularBuffer::ReaderOptions options;
         options.idle = spec.idle;
         options.spin_before_idle = spec.spin_before_idle;
+        options.catch_up_backoff = spec.catch_up_backoff;
         options.tethered = spec.tethered;
         options.lap_policy = ringlib::LapPolicy::kReport;
         options.attach_timeout = std::chrono::milliseconds(5000);

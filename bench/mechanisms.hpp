@@ -53,6 +53,8 @@ struct ChannelSpec {
   ringlib::IdleStrategy idle = ringlib::IdleStrategy::kFutexSleep;
   // ringlib readers: ReaderOptions::spin_before_idle.
   std::chrono::nanoseconds spin_before_idle = ringlib::CircularBuffer::kDefaultSpinBeforeIdle;
+  // ringlib readers: ReaderOptions::catch_up_backoff (opt-in; 0 = off).
+  std::chrono::nanoseconds catch_up_backoff{0};
   bool tethered = true;  // ringlib: lossless mode (the throughput runs)
   // ringlib: the sender calls Writer::PrepareNext(size) after each message
   // (the round trips' "ringlib-prepared": the pinger and the ponger have

@@ -73,6 +73,9 @@ struct Config {
   std::vector<std::string> mechanisms;  // empty: all
   std::vector<std::size_t> sizes{8, 32, 64, 256, 1024, 4096, 16384, 65535};
   std::vector<int> readers{1, 2, 4};
+  // The throughput section's ringlib readers: ReaderOptions::catch_up_backoff
+  // (opt-in; 0, the default, as shipped).
+  std::uint64_t catch_up_backoff_ns = 0;
   std::vector<std::size_t> latency_sizes{8, 64, 1024, 4096};
   std::uint64_t duration_ms = 400;
   int repeat = 3;  // throughput points and replay runs: the median of this many
@@ -477,6 +480,7 @@ ThroughputResult Throughput(const Config& config, Mechanism mechanism, int reade
   spec.max_message_bytes = std::max<std::size_t>(size, 8);
   spec.ring_capacity_bytes = config.capacity;
   spec.tethered = true;
+  spec.catch_up_backoff = std::chrono::nanoseconds(config.catch_up_backoff_ns);
   std::unique_ptr<Channel> channel;
   try {
     channel = CreateChannel(spec);
@@ -1918,6 +1922,11 @@ void PrintTable(const Config& config, const Results& r) {
                                                    ", readers/ponger on CPU " + std::to_string(config.cpus[1]))
                                                       .c_str()
                                                 : "none");
+  if (config.catch_up_backoff_ns > 0) {
+    std::printf("throughput: ringlib readers back off %" PRIu64
+                " ns after catching up with the writer (opt-in catch_up_backoff; not as shipped)\n\n",
+                config.catch_up_backoff_ns);
+  }
   if (r.atomic_rtt || !r.memcpy_bandwidth.empty()) {
     std::printf("== The limit\n");
     if (r.atomic_rtt) {
@@ -2186,6 +2195,7 @@ std::string ToJson(const Config& config, const Results& r) {
   j.Field("reader_cpu", config.reader_cpu());
   j.Field("quick", config.quick);
   j.Field("ring_capacity_bytes", config.capacity);
+  j.Field("catch_up_backoff_ns", config.catch_up_backoff_ns);  // throughput's ringlib readers; 0: as shipped
   j.Field("duration_ms", config.duration_ms);
   j.Field("repeat", config.repeat);
   j.Field("iterations", config.iterations);
@@ -2684,6 +2694,9 @@ int main(int argc, char** argv) {
                  "Measuring time per size of the interleaved section (after a warm-up of one lap)");
   app.add_option("--idle-seconds", config.idle_seconds, "Waiting time per idle strategy");
   app.add_option("--capacity", config.capacity, "Ring capacity in bytes (a power of two)");
+  app.add_option("--catch-up-backoff-ns", config.catch_up_backoff_ns,
+                 "The throughput section's ringlib readers back off this long after catching up with "
+                 "the writer (opt-in ReaderOptions::catch_up_backoff; default 0, as shipped)");
   app.add_option("--writer-cost-size", config.writer_cost_size, "Message size for the writer-cost section");
   app.add_option("--writer-cost-writes", config.writer_cost_writes, "Writes per writer-cost trial");
   app.add_option("--replay-publisher", config.replay.publisher, "feed_publisher executable (replay section)");
