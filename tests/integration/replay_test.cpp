@@ -50,14 +50,12 @@ struct ReplayResult {
   std::string subscriber_err;
 };
 
-// One publisher at top speed, one subscriber. The ring is larger than the
-// whole stream, so the subscriber cannot be lapped whatever the scheduler
-// does: any missing message would be a real loss.
-ReplayResult ReplayAtTopSpeed(const std::string& ring, const std::string& input,
-                              const std::string& capacity = "32MiB") {
-  Process subscriber({kSubscriber, "--ring", ring, "--name", "check", "--json", "--progress", "never"});
-  Process publisher({kPublisher, "--ring", ring, "--capacity", capacity, "--input", input,
-                     "--wait-subscribers", "1", "--json", "--progress", "never"});
+// Runs one subscriber and one publisher (their whole command lines, the
+// subscriber started first) to the end and collects their summaries.
+ReplayResult RunPair(const std::vector<std::string>& subscriber_argv,
+                     const std::vector<std::string>& publisher_argv) {
+  Process subscriber(subscriber_argv);
+  Process publisher(publisher_argv);
   ReplayResult result;
   EXPECT_TRUE(publisher.WaitFor(kGenerous)) << "publisher hung";
   EXPECT_TRUE(subscriber.WaitFor(kGenerous)) << "subscriber hung";
@@ -68,6 +66,16 @@ ReplayResult ReplayAtTopSpeed(const std::string& ring, const std::string& input,
   result.publisher = feed::ParsePublisherSummaryJson(LastLine(publisher.out()));
   result.subscriber = feed::ParseSubscriberSummaryJson(LastLine(subscriber.out()));
   return result;
+}
+
+// One publisher at top speed, one subscriber. The ring is larger than the
+// whole stream, so the subscriber cannot be lapped whatever the scheduler
+// does: any missing message would be a real loss.
+ReplayResult ReplayAtTopSpeed(const std::string& ring, const std::string& input,
+                              const std::string& capacity = "32MiB") {
+  return RunPair({kSubscriber, "--ring", ring, "--name", "check", "--json", "--progress", "never"},
+                 {kPublisher, "--ring", ring, "--capacity", capacity, "--input", input, "--wait-subscribers",
+                  "1", "--json", "--progress", "never"});
 }
 
 void ExpectIntactReplay(const ReplayResult& result, std::uint64_t messages, const TypeCounts& types) {
@@ -226,19 +234,13 @@ TEST(Replay, LosslessPublisherWaitsSoAThrottledSubscriberReceivesEverything) {
 // its CPU, holds the publisher back and the slow one can then catch up.)
 TEST(Replay, SubscriberReadingABacklogReportsFewWaitsForThePublisher) {
   RingNameGuard ring;
-  Process slow({kSubscriber, "--ring", ring.name(), "--name", "slow", "--max-rate", "20000", "--json",
-                "--progress", "never"});
-  Process publisher({kPublisher, "--ring", ring.name(), "--capacity", "8MiB", "--input",
-                     kSource + "/data/demo.itch", "--stop-after-messages", "6000", "--wait-subscribers", "1",
-                     "--json", "--progress", "never"});
-  ASSERT_TRUE(publisher.WaitFor(kGenerous));
-  ASSERT_TRUE(slow.WaitFor(kGenerous));
-  EXPECT_EQ(publisher.exit_code(), 0) << publisher.err();
-  EXPECT_EQ(slow.exit_code(), 0) << slow.err();
-  const auto received = feed::ParseSubscriberSummaryJson(LastLine(slow.out()));
-  EXPECT_EQ(received.messages, 6'000u);
-  EXPECT_TRUE(received.digest_match);
-  EXPECT_LT(received.caught_up_waits, 100u) << "of 6,000 messages read from a backlog";
+  const ReplayResult result =
+      RunPair({kSubscriber, "--ring", ring.name(), "--name", "slow", "--max-rate", "20000", "--json",
+               "--progress", "never"},
+              {kPublisher, "--ring", ring.name(), "--capacity", "8MiB", "--input", kSource + "/data/demo.itch",
+               "--stop-after-messages", "6000", "--wait-subscribers", "1", "--json", "--progress", "never"});
+  ExpectIntactReplay(result, 6'000, {});
+  EXPECT_LT(result.subscriber.caught_up_waits, 100u) << "of 6,000 messages read from a backlog";
   EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
 }
 
@@ -247,22 +249,12 @@ TEST(Replay, SubscriberReadingABacklogReportsFewWaitsForThePublisher) {
 // publisher again and again, arrives whole.
 TEST(Replay, SubscriberWithACatchUpBackoffReceivesEveryMessageIntact) {
   RingNameGuard ring;
-  Process subscriber({kSubscriber, "--ring", ring.name(), "--lossless", "--catch-up-backoff", "4us",
-                      "--json", "--progress", "never"});
-  Process publisher({kPublisher, "--ring", ring.name(), "--capacity", "64KiB", "--lossless", "--input",
-                     kSource + "/data/demo.itch", "--wait-subscribers", "1", "--json", "--progress",
-                     "never"});
-  ASSERT_TRUE(publisher.WaitFor(kGenerous));
-  ASSERT_TRUE(subscriber.WaitFor(kGenerous));
-  EXPECT_EQ(publisher.exit_code(), 0) << publisher.err();
-  EXPECT_EQ(subscriber.exit_code(), 0) << subscriber.err();
-  const auto sent = feed::ParsePublisherSummaryJson(LastLine(publisher.out()));
-  const auto received = feed::ParseSubscriberSummaryJson(LastLine(subscriber.out()));
-  EXPECT_EQ(received.messages, 100'000u);
-  EXPECT_EQ(received.gaps, 0u);
-  EXPECT_EQ(received.checksum_failures, 0u);
-  EXPECT_TRUE(received.digest_match);
-  EXPECT_EQ(received.digest_actual, sent.digest);
+  ExpectIntactReplay(RunPair({kSubscriber, "--ring", ring.name(), "--lossless", "--catch-up-backoff", "4us",
+                              "--json", "--progress", "never"},
+                             {kPublisher, "--ring", ring.name(), "--capacity", "64KiB", "--lossless", "--input",
+                              kSource + "/data/demo.itch", "--wait-subscribers", "1", "--json", "--progress",
+                              "never"}),
+                     100'000, {});
   EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
 }
 
@@ -272,16 +264,13 @@ TEST(Replay, SubscriberWithACatchUpBackoffReceivesEveryMessageIntact) {
 // arrivals.
 TEST(Replay, SubscriberOfAPacedPublisherReportsWaitingBeforeItsMessages) {
   RingNameGuard ring;
-  Process subscriber({kSubscriber, "--ring", ring.name(), "--json", "--progress", "never"});
-  Process publisher({kPublisher, "--ring", ring.name(), "--input", kSource + "/data/demo.itch",
-                     "--pace", "messages_per_second", "--rate", "100", "--stop-after-messages", "20",
-                     "--wait-subscribers", "1", "--json", "--progress", "never"});
-  ASSERT_TRUE(publisher.WaitFor(kGenerous));
-  ASSERT_TRUE(subscriber.WaitFor(kGenerous));
-  EXPECT_EQ(subscriber.exit_code(), 0) << subscriber.err();
-  const auto received = feed::ParseSubscriberSummaryJson(LastLine(subscriber.out()));
-  EXPECT_EQ(received.messages, 20u);
-  EXPECT_GE(received.caught_up_waits, 10u);
+  const ReplayResult result =
+      RunPair({kSubscriber, "--ring", ring.name(), "--json", "--progress", "never"},
+              {kPublisher, "--ring", ring.name(), "--input", kSource + "/data/demo.itch", "--pace",
+               "messages_per_second", "--rate", "100", "--stop-after-messages", "20", "--wait-subscribers", "1",
+               "--json", "--progress", "never"});
+  ExpectIntactReplay(result, 20, {});
+  EXPECT_GE(result.subscriber.caught_up_waits, 10u);
   EXPECT_FALSE(ringtest::SegmentExists(ring.name()));
 }
 

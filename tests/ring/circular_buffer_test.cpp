@@ -703,6 +703,13 @@ TEST(SpinBeforeIdle, NegativeBudgetIsRefusedNamingTheRing) {
 
 using Clock = std::chrono::steady_clock;
 
+ReaderOptions BackingOff(ringlib::IdleStrategy idle, std::chrono::nanoseconds backoff) {
+  ReaderOptions options = Reporting();
+  options.idle = idle;
+  options.catch_up_backoff = backoff;
+  return options;
+}
+
 // Reads two messages that were already there: the next wait is a catch-up.
 void ReadTwoWithoutWaiting(Writer& writer, Reader& reader) {
   std::array<std::byte, 64> out{};
@@ -714,24 +721,30 @@ void ReadTwoWithoutWaiting(Writer& writer, Reader& reader) {
   ASSERT_EQ(reader.waits(), waits);
 }
 
-// The message is written once the reader is certainly waiting (20 ms into
-// its spinning, or asleep): a reader without the backoff reads it then.
+// How long `call` (one Read() or ReadFor()) took, while a thread wrote
+// `payload` once this reader was certainly waiting (WriteOnceWaiting: 20 ms
+// into its spinning, or asleep); a reader without a backoff reads it then.
+template <class Call>
+Clock::duration TimedWithALateMessage(Writer& writer, const std::string& ring_name, ringlib::IdleStrategy idle,
+                                      std::vector<std::byte> payload, Call&& call) {
+  std::thread late_writer = WriteOnceWaiting(writer, std::move(payload), ring_name, idle);
+  const auto start = Clock::now();
+  call();
+  const auto took = Clock::now() - start;
+  late_writer.join();
+  return took;
+}
+
 TEST(CatchUpBackoff, ReaderThatCaughtUpWithAStreamLooksAgainOnlyAfterTheBackoff) {
   for (auto idle : {ringlib::IdleStrategy::kFutexSleep, ringlib::IdleStrategy::kBusySpin}) {
     SCOPED_TRACE(static_cast<int>(idle));
     RingNameGuard ring;
     Writer writer(ring.name(), Capacity(kSmall));
-    ReaderOptions options = Reporting();
-    options.idle = idle;
-    options.catch_up_backoff = std::chrono::milliseconds(300);
-    Reader reader(ring.name(), options);
+    Reader reader(ring.name(), BackingOff(idle, std::chrono::milliseconds(300)));
     ReadTwoWithoutWaiting(writer, reader);
-    std::thread late_writer = WriteOnceWaiting(writer, Payload(8, 3), ring.name(), idle);
     std::array<std::byte, 64> out{};
-    const auto start = Clock::now();
-    EXPECT_EQ(reader.Read(out), 8u);
-    const auto took = Clock::now() - start;
-    late_writer.join();
+    const auto took = TimedWithALateMessage(writer, ring.name(), idle, Payload(8, 3),
+                                            [&] { EXPECT_EQ(reader.Read(out), 8u); });
     EXPECT_GE(took, std::chrono::milliseconds(300));
     EXPECT_EQ(out[0], Payload(8, 3)[0]);
     EXPECT_EQ(reader.waits(), 1u);
@@ -741,19 +754,14 @@ TEST(CatchUpBackoff, ReaderThatCaughtUpWithAStreamLooksAgainOnlyAfterTheBackoff)
 // One message per wait (ping-pong, a paced stream): never a backoff. With
 // one, each Read() would take 10 s.
 TEST(CatchUpBackoff, ReaderOfOneMessagePerWaitNeverBacksOff) {
+  constexpr auto kIdle = ringlib::IdleStrategy::kBusySpin;
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
-  ReaderOptions options = Reporting();
-  options.idle = ringlib::IdleStrategy::kBusySpin;
-  options.catch_up_backoff = std::chrono::seconds(10);
-  Reader reader(ring.name(), options);
+  Reader reader(ring.name(), BackingOff(kIdle, std::chrono::seconds(10)));
   std::array<std::byte, 64> out{};
   for (std::uint8_t k = 1; k <= 3; ++k) {
-    std::thread late_writer = WriteOnceWaiting(writer, Payload(8, k), ring.name(), options.idle);
-    const auto start = Clock::now();
-    EXPECT_EQ(reader.Read(out), 8u);
-    const auto took = Clock::now() - start;
-    late_writer.join();
+    const auto took = TimedWithALateMessage(writer, ring.name(), kIdle, Payload(8, k),
+                                            [&] { EXPECT_EQ(reader.Read(out), 8u); });
     EXPECT_LT(took, std::chrono::seconds(5)) << "message " << int{k};
   }
   EXPECT_EQ(reader.waits(), 3u);
@@ -762,25 +770,20 @@ TEST(CatchUpBackoff, ReaderOfOneMessagePerWaitNeverBacksOff) {
 // ReadFor's timeout bounds the backoff, and a message written during the
 // backoff is read, not reported as a timeout.
 TEST(CatchUpBackoff, ReadForTimeoutBoundsTheBackoffAndAMessageWrittenDuringItIsRead) {
+  constexpr auto kIdle = ringlib::IdleStrategy::kBusySpin;
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
-  ReaderOptions options = Reporting();
-  options.idle = ringlib::IdleStrategy::kBusySpin;
-  options.catch_up_backoff = std::chrono::seconds(10);
-  Reader reader(ring.name(), options);
+  Reader reader(ring.name(), BackingOff(kIdle, std::chrono::seconds(10)));
   ReadTwoWithoutWaiting(writer, reader);
   std::array<std::byte, 64> out{};
-  std::thread late_writer = WriteOnceWaiting(writer, Payload(8, 3), ring.name(), options.idle);
-  auto start = Clock::now();
-  const auto result = reader.ReadFor(out, std::chrono::milliseconds(200));
-  auto took = Clock::now() - start;
-  late_writer.join();
-  EXPECT_EQ(result.status, ReadStatus::kMessage);
+  auto took = TimedWithALateMessage(writer, ring.name(), kIdle, Payload(8, 3), [&] {
+    EXPECT_EQ(reader.ReadFor(out, std::chrono::milliseconds(200)).status, ReadStatus::kMessage);
+  });
   EXPECT_GE(took, std::chrono::milliseconds(200));
   EXPECT_LT(took, std::chrono::seconds(5));
   // Caught up again, and nothing comes: the backoff ends with the timeout.
   ReadTwoWithoutWaiting(writer, reader);
-  start = Clock::now();
+  const auto start = Clock::now();
   EXPECT_EQ(reader.ReadFor(out, std::chrono::milliseconds(50)).status, ReadStatus::kTimedOut);
   took = Clock::now() - start;
   EXPECT_GE(took, std::chrono::milliseconds(50));
@@ -790,10 +793,8 @@ TEST(CatchUpBackoff, ReadForTimeoutBoundsTheBackoffAndAMessageWrittenDuringItIsR
 TEST(CatchUpBackoff, NegativeBackoffIsRefusedNamingTheRing) {
   RingNameGuard ring;
   Writer writer(ring.name(), Capacity(kSmall));
-  ReaderOptions options = Reporting();
-  options.catch_up_backoff = std::chrono::nanoseconds(-5);
   try {
-    Reader reader(ring.name(), options);
+    Reader reader(ring.name(), BackingOff(ReaderOptions{}.idle, std::chrono::nanoseconds(-5)));
     FAIL() << "a negative catch_up_backoff was accepted";
   } catch (const ringlib::Error& error) {
     EXPECT_EQ(error.code(), ErrorCode::kInvalidArgument);
