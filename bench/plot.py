@@ -185,11 +185,11 @@ def human(value, unit=""):
     return "%.0f %s" % (value, unit)
 
 
-def caught_up(run):
-    """', caught up N' (waits per 100 messages) for runs that carry it."""
-    if "subscriber_caught_up_waits" not in run or not run.get("messages"):
+def caught_up(run, messages):
+    """', caught up N' (waits per 100 of the data set's messages) for runs that carry it."""
+    if "subscriber_caught_up_waits" not in run or not messages:
         return ""
-    return ", caught up %.2f" % (100.0 * run["subscriber_caught_up_waits"] / run["messages"])
+    return ", caught up %.2f" % (100.0 * run["subscriber_caught_up_waits"] / messages)
 
 
 def rtt_pair(entry):
@@ -368,7 +368,7 @@ def write_tables(results, path):
                 out.append("| %s | %s | | | | | | | | |" % (p["dataset"], p.get("error", "not run")))
                 continue
             n = max(p["messages"], 1)
-            runs = ", ".join("%s (%s%s)" % (human(r["messages_per_second"]), rtt_pair(r), caught_up(r))
+            runs = ", ".join("%s (%s%s)" % (human(r["messages_per_second"]), rtt_pair(r), caught_up(r, p["messages"]))
                              for r in p.get("runs", []))
             dataset = p["dataset"]
             if p.get("subscriber_catch_up_backoff_ns"):

@@ -205,7 +205,7 @@ std::vector<ReplayResult> RunReplay(const ReplayConfig& config, int publisher_cp
     std::vector<ReplayResult::Run> in_order;
     for (const auto& r : runs) {
       in_order.push_back(
-          {r.messages_per_second, r.rtt_before_ns, r.rtt_after_ns, r.subscriber_caught_up_waits, r.messages});
+          {r.messages_per_second, r.rtt_before_ns, r.rtt_after_ns, r.subscriber_caught_up_waits});
     }
     std::sort(runs.begin(), runs.end(), [](const ReplayResult& a, const ReplayResult& b) {
       return a.messages_per_second < b.messages_per_second;

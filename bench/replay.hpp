@@ -59,8 +59,7 @@ struct ReplayResult {
     double messages_per_second = 0;
     double rtt_before_ns = 0;
     double rtt_after_ns = 0;
-    std::uint64_t subscriber_caught_up_waits = 0;
-    std::uint64_t messages = 0;
+    std::uint64_t subscriber_caught_up_waits = 0;  // of the data set's `messages`
   };
   std::vector<Run> runs;
 };
